@@ -25,6 +25,7 @@ class Issue:
     level (TA1 I18, AK5/IK5 718, AK3/IK3 720, AK4/IK4 723).
     ``position`` is the segment position in the message counted from the header (UNH/ST = 1).
     ``element`` is the element position in the segment, ``"3"``, or ``"3.1"`` for a component.
+    ``severity`` ``"warning"`` marks a finding that does not reject anything (reported, tolerated).
     """
 
     code: str
@@ -36,6 +37,7 @@ class Issue:
     segment: str | None = None
     position: int | None = None
     element: str | None = None
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
         where = []
@@ -51,7 +53,9 @@ class Issue:
         if self.element is not None:
             where.append(f"element {self.element}")
         loc = ", ".join(where)
-        return f"{loc}: {self.message} [code {self.code}]" if loc else f"{self.message} [code {self.code}]"
+        text = f"{loc}: {self.message}" if loc else self.message
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{prefix}{text} [code {self.code}]"
 
 
 class EdiError(Exception):
@@ -127,20 +131,29 @@ class MessageStatus:
 
 @dataclass(slots=True)
 class InterchangeResult:
-    """Emitted after an interchange's trailer: envelope-level findings and per-message status."""
+    """Emitted after an interchange's trailer: envelope-level findings and per-message status.
+
+    ``message_count``, when set, is the number of messages read, and ``messages`` then lists only
+    the messages that have findings (rejected, or accepted with warnings): a reader streaming a
+    million-message interchange keeps memory flat that way, and an acknowledgement only needs to
+    name the messages it does not accept plainly. When ``None``, ``messages`` lists every message.
+    """
 
     envelope: Envelope
     issues: list[Issue] = field(default_factory=list)
     messages: list[MessageStatus] = field(default_factory=list)
     groups: list[dict[str, Any]] = field(default_factory=list)
+    message_count: int | None = None
 
     @property
     def status(self) -> Literal["accepted", "rejected", "partially_accepted"]:
-        if self.issues and any(i.level == "interchange" for i in self.issues):
+        errors = [i for i in self.issues if i.severity == "error"]
+        if any(i.level == "interchange" for i in errors):
             return "rejected"
-        if not self.messages:
-            return "rejected" if self.issues else "accepted"
-        accepted = sum(1 for m in self.messages if m.accepted)
-        if accepted == len(self.messages):
+        total = len(self.messages) if self.message_count is None else self.message_count
+        if total == 0:
+            return "rejected" if errors else "accepted"
+        rejected = sum(1 for m in self.messages if not m.accepted)
+        if rejected == 0:
             return "accepted"
-        return "rejected" if accepted == 0 else "partially_accepted"
+        return "rejected" if rejected >= total else "partially_accepted"
