@@ -1,0 +1,51 @@
+# Tsunagi: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+# Tests run against PostgreSQL and Redis on this machine unless told otherwise.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tsunagi
+TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
+
+.PHONY: install run test test-fast bench messages chromium lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py demo
+	DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py devstack
+
+# Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-noto-cjk; }
+
+test: install chromium
+	DATABASE_URL=$(TEST_DATABASE_URL) TSUNAGI_TEST_REDIS_URL=$(TEST_REDIS_URL) \
+	  $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Without the browser and worker tests, on whatever DATABASE_URL says (SQLite by default).
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser and not worker" $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/run.py
+
+messages: install
+	$(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=var --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+lint: install
+	$(BIN)/python -m ruff check portal suppliers edi tests bench
+
+clean:
+	rm -rf var staticfiles .pytest_cache

@@ -1,0 +1,25 @@
+"""Figures for the console's front page; each feature adds its own block."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+from django.http import HttpRequest
+from django.utils import timezone
+
+from suppliers.models import DespatchAdvice, Invitation, PurchaseOrder
+
+
+def overview(request: HttpRequest) -> dict[str, Any]:
+    if not request.user.has_perm("suppliers.view_purchaseorder"):
+        return {}
+    po_counts = dict(PurchaseOrder.objects.values_list("status").annotate(n=Count("id")))
+    asn_counts = dict(DespatchAdvice.objects.values_list("status").annotate(n=Count("id")))
+    return {
+        "orders": [(label, po_counts.get(value, 0), value) for value, label in PurchaseOrder.Status.choices],
+        "asns": [(label, asn_counts.get(value, 0), value) for value, label in DespatchAdvice.Status.choices],
+        "pending_invitations": Invitation.objects.filter(
+            accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+        ).count(),
+    }

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from portal.views import health, invitations, pages
+
+
+portal_patterns = [
+    path("", pages.home, name="home"),
+    path("orders/", pages.order_list, name="order_list"),
+    path("orders/export.csv", pages.order_export, name="order_export"),
+    path("orders/<int:pk>/", pages.order_detail, name="order_detail"),
+    path("shipments/", pages.shipment_list, name="shipment_list"),
+    path("shipments/<int:pk>/", pages.shipment_detail, name="shipment_detail"),
+    path("receipts/", pages.receipt_list, name="receipt_list"),
+    path("receipts/<int:pk>/", pages.receipt_detail, name="receipt_detail"),
+    path("parts/", pages.part_list, name="part_list"),
+    path("team/", pages.team, name="team"),
+    path("team/<int:pk>/active/", pages.team_member_active, name="team_member_active"),
+    path("invite/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+]
+
+urlpatterns = [
+    path("", include((portal_patterns, "portal"))),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("console/", admin.site.urls),
+    path("api/v1/", include("portal.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", health.healthz, name="healthz"),
+]

@@ -1,0 +1,33 @@
+"""The buyer-supplier domain. One module per noun; everything is re-exported here."""
+
+from suppliers.models.audit import Event
+from suppliers.models.catalog import Part, Plant, SupplierPart
+from suppliers.models.orders import PurchaseOrder, PurchaseOrderLine
+from suppliers.models.receiving import GoodsReceipt, GoodsReceiptLine
+from suppliers.models.shipping import (
+    DespatchAdvice,
+    DespatchAdviceLine,
+    DespatchLot,
+    DespatchPackage,
+    DespatchSerial,
+)
+from suppliers.models.supplier import Invitation, Supplier, SupplierMembership
+
+__all__ = [
+    "DespatchAdvice",
+    "DespatchAdviceLine",
+    "DespatchLot",
+    "DespatchPackage",
+    "DespatchSerial",
+    "Event",
+    "GoodsReceipt",
+    "GoodsReceiptLine",
+    "Invitation",
+    "Part",
+    "Plant",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
+    "Supplier",
+    "SupplierMembership",
+    "SupplierPart",
+]

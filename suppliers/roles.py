@@ -1,0 +1,70 @@
+"""Buyer roles, as Django groups with model permissions. Kept in sync after every migrate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+BUYER = "Buyer"
+QUALITY_ENGINEER = "Quality engineer"
+EDI_ADMINISTRATOR = "EDI administrator"
+
+# app_label -> model -> actions. Permissions of models that do not exist yet are skipped, so
+# later features add their models here and the groups pick them up on the next migrate.
+ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
+    BUYER: {
+        "suppliers": {
+            "supplier": ("view", "add", "change"),
+            "suppliermembership": ("view", "add", "change"),
+            "invitation": ("view", "add", "change"),
+            "plant": ("view",),
+            "part": ("view", "add", "change"),
+            "supplierpart": ("view", "add", "change", "delete"),
+            "purchaseorder": ("view", "add", "change"),
+            "purchaseorderline": ("view", "add", "change", "delete"),
+            "despatchadvice": ("view",),
+            "despatchadviceline": ("view",),
+            "goodsreceipt": ("view", "add", "change"),
+            "goodsreceiptline": ("view", "add", "change"),
+            "event": ("view",),
+        },
+        "auth": {"user": ("view", "add", "change")},
+    },
+    QUALITY_ENGINEER: {
+        "suppliers": {
+            "supplier": ("view",),
+            "part": ("view",),
+            "supplierpart": ("view",),
+            "purchaseorder": ("view",),
+            "purchaseorderline": ("view",),
+            "despatchadvice": ("view",),
+            "despatchadviceline": ("view",),
+            "goodsreceipt": ("view",),
+            "goodsreceiptline": ("view", "change"),
+            "event": ("view",),
+        },
+    },
+    EDI_ADMINISTRATOR: {
+        "suppliers": {
+            "supplier": ("view", "change"),
+            "purchaseorder": ("view",),
+            "despatchadvice": ("view",),
+            "event": ("view",),
+        },
+        "edi": {},  # filled in by the partner exchange: partners, interchanges
+    },
+}
+
+
+def ensure_buyer_roles(**_: Any) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    for role, apps in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for app_label, models in apps.items():
+            for model, actions in models.items():
+                codenames = [f"{action}_{model}" for action in actions]
+                wanted.extend(
+                    Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+                )
+        group.permissions.set(wanted)
