@@ -325,9 +325,17 @@ def encrypt_enveloped(content: bytes, *, cert: x509.Certificate, cipher: str = "
     asn1_alg, cls, key_len = CIPHERS[name]
     cek = os.urandom(key_len)
     iv = os.urandom(cls.block_size // 8)
-    padder = sympadding.PKCS7(cls.block_size).padder()
+    bs = cls.block_size // 8
+    aligned = len(content) - len(content) % bs
+    pad = bs - len(content) % bs
     enc = Cipher(cls(cek), modes.CBC(iv)).encryptor()
-    ciphertext = enc.update(padder.update(content) + padder.finalize()) + enc.finalize()
+    # PKCS#7 padding by hand so the content is not copied just to append a few bytes
+    ct_parts = [
+        enc.update(memoryview(content)[:aligned]),
+        enc.update(bytes(content[aligned:]) + bytes([pad]) * pad),
+        enc.finalize(),
+    ]
+    ct_len = sum(len(p) for p in ct_parts)
     pub = cert.public_key()
     if not isinstance(pub, rsa.RSAPublicKey):
         raise UnsupportedAlgorithm("only RSA recipients are supported")
@@ -357,7 +365,7 @@ def encrypt_enveloped(content: bytes, *, cert: x509.Certificate, cipher: str = "
     alg = algos.EncryptionAlgorithm({"algorithm": asn1_alg, "parameters": core.OctetString(iv)}).dump()
     # assembled by hand so the (large) ciphertext is copied once, not once per nesting level
     eci_inner = core.ObjectIdentifier(OID_DATA).dump() + alg
-    eci_len = len(eci_inner) + len(ber.der_header(0x80, len(ciphertext))) + len(ciphertext)
+    eci_len = len(eci_inner) + len(ber.der_header(0x80, ct_len)) + ct_len
     version = core.Integer(0).dump()
     ed_len = len(version) + len(ri) + len(ber.der_header(0x30, eci_len)) + eci_len
     oid = core.ObjectIdentifier(OID_ENVELOPED_DATA).dump()
@@ -373,8 +381,8 @@ def encrypt_enveloped(content: bytes, *, cert: x509.Certificate, cipher: str = "
             ri,
             ber.der_header(0x30, eci_len),
             eci_inner,
-            ber.der_header(0x80, len(ciphertext)),
-            ciphertext,
+            ber.der_header(0x80, ct_len),
+            *ct_parts,
         ]
     )
 

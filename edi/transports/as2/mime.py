@@ -221,10 +221,10 @@ def multipart_signed(signed_entity: bytes, signature_der: bytes, *, micalg: str)
         base64.encodebytes(signature_der).replace(b"\n", CRLF),
     )
     ct = f'multipart/signed; protocol="application/pkcs7-signature"; micalg={micalg}; boundary="{b}"'
-    body = b"".join(
-        [b"--", bb, CRLF, signed_entity, CRLF, b"--", bb, CRLF, sig_part, CRLF, b"--", bb, b"--", CRLF]
+    return b"".join(  # one copy of the (possibly large) signed entity
+        [header_block([("Content-Type", ct)]), CRLF, b"--", bb, CRLF, signed_entity, CRLF,
+         b"--", bb, CRLF, sig_part, CRLF, b"--", bb, b"--", CRLF]
     )
-    return entity([("Content-Type", ct)], body)
 
 
 def split_top(entity_bytes: bytes) -> tuple[list[tuple[str, str]], bytes]:
