@@ -25,6 +25,10 @@ Send::
     receipt = parse_mdn(headers, body, status=status, partner_certs=[...],
                         expected_message_id=msg.message_id, expected_mic=msg.mic,
                         expected_mic_alg=msg.mic_alg)
+    # receipt.ok -> delivered; an MdnError -> not delivered (retry or alert)
+
+Async MDN (POST /as2/mdn/): ``peek_mdn(headers, body).original_message_id`` finds the
+outbound record (nothing else in it is trusted), then ``parse_mdn`` with its MIC.
 """
 
 from .certs import CertInfo, cert_info, days_until_expiry, load_cert, load_certs, load_key
@@ -51,7 +55,7 @@ from .errors import (
     UnexpectedProcessingError,
     UnknownPartner,
 )
-from .mdn import DUPLICATE, Mdn, MdnResult, build_mdn, parse_mdn
+from .mdn import DUPLICATE, Mdn, MdnResult, build_mdn, parse_mdn, peek_mdn
 from .message import (
     InboundRequest,
     InboundResult,
@@ -104,6 +108,7 @@ __all__ = [
     "make_message_id",
     "parse_inbound",
     "parse_mdn",
+    "peek_mdn",
     "post",
     "send",
 ]

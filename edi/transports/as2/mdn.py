@@ -191,6 +191,33 @@ def parse_mdn(
     ``expected_mic``/``expected_mic_alg``: from ``OutboundMessage.mic``/``.mic_alg``; a
     positive MDN must return exactly this value (in any spelling of the algorithm).
     """
+    return _parse(headers, body, partner_certs=partner_certs, expected_message_id=expected_message_id,
+                  expected_mic=expected_mic, expected_mic_alg=expected_mic_alg,
+                  require_signed=require_signed, status=status)
+
+
+def peek_mdn(headers: Mapping[str, str] | Any, body: bytes) -> MdnResult:
+    """Read an MDN WITHOUT checking anything, to find which message an async MDN is about.
+
+    The POST /as2/mdn/ view needs the Original-Message-ID to load the outbound record
+    (its MIC, the partner's certificates) before it can call ``parse_mdn``. Nothing in the
+    result may be trusted; ``signed`` is always False here.
+    """
+    return _parse(headers, body, partner_certs=None, expected_message_id=None, expected_mic=None,
+                  expected_mic_alg=None, require_signed=False, status=None)
+
+
+def _parse(
+    headers: Mapping[str, str] | Any,
+    body: bytes,
+    *,
+    partner_certs: Sequence[x509.Certificate] | None,
+    expected_message_id: str | None,
+    expected_mic: str | None,
+    expected_mic_alg: str | None,
+    require_signed: bool,
+    status: int | None,
+) -> MdnResult:
     if status is not None and not 200 <= status < 300:
         raise MdnHttpError(f"the partner answered HTTP {status}", status=status)
     h = normalize_headers(headers)
@@ -210,7 +237,8 @@ def parse_mdn(
         except mime.MimeError as e:
             raise MdnMalformed(f"broken multipart/signed MDN: {e}") from e
         try:
-            signer = cms.verify_detached(parts[0], sig_der, partner_certs).cert
+            if partner_certs is not None:
+                signer = cms.verify_detached(parts[0], sig_der, partner_certs).cert
         except cms.CmsError as e:
             raise MdnSignatureError(f"MDN signature does not verify: {e}", hint=_lf_hint(parts[0], sig_der, partner_certs)) from e
         try:
@@ -230,10 +258,12 @@ def parse_mdn(
         raise MdnMalformed(f"unreadable multipart/report: {e}") from e
 
     omid = normalize_message_id(fields.get("original-message-id", ""))
-    if omid != normalize_message_id(expected_message_id):
+    if expected_message_id is not None and omid != normalize_message_id(expected_message_id):
         raise MdnMessageIdMismatch(
             f"MDN is for Original-Message-ID <{omid}>, not <{normalize_message_id(expected_message_id)}>"
         )
+    if not omid:
+        raise MdnMalformed("MDN without Original-Message-ID")
     disp = fields.get("disposition")
     if not disp:
         raise MdnMalformed("MDN without Disposition")
@@ -310,4 +340,4 @@ def _lf_hint(signed: Span, sig_der: bytes, certs: Sequence[x509.Certificate]) ->
     return "it would verify after LF->CRLF conversion: the partner sends other line endings than it signs"
 
 
-__all__ = ["DUPLICATE", "Mdn", "MdnError", "MdnResult", "build_mdn", "parse_mdn"]
+__all__ = ["DUPLICATE", "Mdn", "MdnError", "MdnResult", "build_mdn", "parse_mdn", "peek_mdn"]

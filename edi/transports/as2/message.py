@@ -35,6 +35,7 @@ from .errors import (
     InsufficientMessageSecurity,
     IntegrityCheckFailed,
     MalformedMessage,
+    MessageTooLarge,
     MissingHeaders,
     UnexpectedProcessingError,
     UnknownPartner,
@@ -249,6 +250,7 @@ def parse_inbound(
     our_cert: x509.Certificate | Sequence[x509.Certificate] | None = None,
     spool_dir: str | None = None,
     max_decompressed: int = DEFAULT_MAX_DECOMPRESSED,
+    max_body: int | None = None,
 ) -> InboundResult:
     """Read one inbound AS2 message.
 
@@ -259,6 +261,11 @@ def parse_inbound(
     ``our_key`` / ``our_cert``: our decryption key and certificate; during a rollover pass
     sequences of the same length (paired in order) and each pair is tried.
 
+    ``max_body``: refuse larger bodies with :class:`MessageTooLarge` (HTTP 413);
+    ``max_decompressed``: refuse to inflate beyond this (decompression-failed MDN).
+    ``spool_dir``: where decrypted/decompressed layers past 8 MiB are spooled (unlinked
+    temp files, default $TMPDIR).
+
     Raises :class:`AS2RequestRejected` (answer HTTP ``e.http_status``, no MDN) or
     :class:`AS2DispositionError` (answer ``build_mdn(e, ...)``).
     """
@@ -267,7 +274,8 @@ def parse_inbound(
     if partner is None:
         raise UnknownPartner(f"no agreement for AS2-From {request.as2_from!r} to AS2-To {request.as2_to!r}")
     try:
-        return _Reader(request, partner, _key_pairs(our_key, our_cert), spool_dir, max_decompressed).read(body)
+        reader = _Reader(request, partner, _key_pairs(our_key, our_cert), spool_dir, max_decompressed)
+        return reader.read(body, max_body)
     except AS2DispositionError as e:
         if e.request is None:
             e.request = request
@@ -304,13 +312,15 @@ class _Reader:
     def err(self, cls: type[AS2DispositionError], msg: str) -> AS2DispositionError:
         return cls(msg, request=self.request)
 
-    def read(self, body: BodyInput) -> InboundResult:
+    def read(self, body: BodyInput, max_body: int | None) -> InboundResult:
         try:
             span = open_body(body, spool_dir=self.spool_dir)
         except OSError as e:
             raise MalformedMessage(f"cannot read the body: {e}") from e
         if not len(span):
             raise MalformedMessage("empty body")
+        if max_body is not None and len(span) > max_body:
+            raise MessageTooLarge(f"body of {len(span)} bytes exceeds {max_body}")
         h = self.request.headers
         try:
             top = mime.Entity(mime.headers_from_mapping(h, MIME_HEADER_NAMES), span, None)

@@ -297,3 +297,24 @@ def test_ber_indefinite_length_from_openssl_stream(keys, tmp_path):
     der = (tmp_path / "enc").read_bytes()
     assert der[1] == 0x80  # indefinite length indeed
     assert cms.decrypt_enveloped(Span(der), [(keys.ours.key, keys.ours.cert)]).content.to_bytes() == data
+
+
+def test_peek_mdn_finds_the_original_message_for_async_receipts(keys, partner_of):
+    from edi.transports.as2 import peek_mdn
+
+    msg = _send(keys, mdn="async", async_mdn_url="http://127.0.0.1:9/mdn")
+    res = _receive(keys, msg, partner_of())
+    assert res.request.mdn_mode == "async" and res.request.mdn_async_url == "http://127.0.0.1:9/mdn"
+    mdn = build_mdn(res, our_key=keys.ours.key, our_cert=keys.ours.cert)
+    peeked = peek_mdn(mdn.headers, mdn.body)
+    assert peeked.original_message_id == msg.message_id and not peeked.signed
+
+
+def test_body_size_limit(keys, partner_of):
+    from edi.transports.as2 import MessageTooLarge
+
+    msg = _send(keys)
+    with pytest.raises(MessageTooLarge) as e:
+        parse_inbound(msg.headers, msg.body, resolve_partner=lambda f, t: partner_of(), our_key=keys.ours.key,
+                      our_cert=keys.ours.cert, max_body=100)
+    assert e.value.http_status == 413
