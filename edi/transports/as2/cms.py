@@ -31,6 +31,7 @@ from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives import padding as sympadding
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from . import ber
@@ -293,16 +294,18 @@ def _candidates(sid: tuple, certs: Sequence[x509.Certificate]) -> list[x509.Cert
 
 def _verify_raw(cert: x509.Certificate, p: dict, content: Span | bytes) -> bool:
     data = p["to_verify"]
+    h: hashes.HashAlgorithm | Prehashed = _HASHES[p["digest_alg"]]()
     if data is None:
-        data = content.to_bytes() if isinstance(content, Span) else content
-    h = _HASHES[p["digest_alg"]]()
+        # no signed attributes: the signature is over the content; hash it in chunks
+        data = _hash_of(content, p["digest_alg"])
+        h = Prehashed(h)
     pub = cert.public_key()
     try:
         if p["sig_algo"] == "rsassa_pkcs1v15" and isinstance(pub, rsa.RSAPublicKey):
             pub.verify(p["signature"], data, padding.PKCS1v15(), h)
         elif p["sig_algo"] == "rsassa_pss" and isinstance(pub, rsa.RSAPublicKey):
             params = p["sig_alg"]["parameters"]
-            ph = _HASHES[digest_name(params["hash_algorithm"]["algorithm"].native)]()
+            ph = h if isinstance(h, Prehashed) else _HASHES[digest_name(params["hash_algorithm"]["algorithm"].native)]()
             mgf_h = _HASHES[
                 digest_name(params["mask_gen_algorithm"]["parameters"]["algorithm"].native)
             ]()

@@ -318,3 +318,16 @@ def test_body_size_limit(keys, partner_of):
         parse_inbound(msg.headers, msg.body, resolve_partner=lambda f, t: partner_of(), our_key=keys.ours.key,
                       our_cert=keys.ours.cert, max_body=100)
     assert e.value.http_status == 413
+
+
+@pytest.mark.parametrize("extra", [["-noattr"], ["-keyopt", "rsa_padding_mode:pss"]], ids=["no-signed-attrs", "rsa-pss"])
+def test_verifies_openssl_signature_variants(keys, tmp_path, extra):
+    data = b"Content-Type: application/octet-stream\r\n\r\n" + BINARY
+    (tmp_path / "in").write_bytes(data)
+    subprocess.run(["openssl", "cms", "-sign", "-binary", "-md", "sha256", "-signer", str(keys.peer.ident.cert_path),
+                    "-inkey", str(keys.peer.ident.key_path), *extra, "-in", str(tmp_path / "in"), "-outform", "DER",
+                    "-out", str(tmp_path / "sig")], check=True, capture_output=True)
+    sig = (tmp_path / "sig").read_bytes()
+    assert cms.verify_detached(Span(data), sig, [keys.peer.cert]).digest_alg == "sha256"
+    with pytest.raises(cms.CmsError):
+        cms.verify_detached(Span(data[:-1] + b"x"), sig, [keys.peer.cert])
