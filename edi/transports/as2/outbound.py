@@ -5,7 +5,7 @@ optional compression (before signing, RFC 5402's recommendation, or after) -> de
 signature (multipart/signed) -> EnvelopedData. Each step copies the message once, so a
 100 MB payload peaks at roughly 3-4x its size; send bigger files compressed.
 
-``send`` and ``post`` are thin urllib wrappers. Retries, backoff and the record of what was
+``send`` and ``post`` are thin http.client wrappers. Retries, backoff and the record of what was
 sent belong to the caller (a Celery task).
 """
 
@@ -15,10 +15,9 @@ import base64
 import email.utils
 import hashlib
 import secrets
-import socket
+import http.client
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -182,20 +181,30 @@ def post(
 ) -> tuple[int, dict[str, str], bytes]:
     """POST and return (status, headers, body), also for 4xx/5xx answers.
 
+    http.client rather than urllib.request: urllib title-cases header names (``As2-from``)
+    and a few AS2 products compare them case-sensitively. No redirects are followed.
     Raises :class:`TransportError` when no HTTP answer came back (worth a retry).
     """
-    req = urllib.request.Request(url, data=body, method="POST", headers=dict(headers))
+    u = urllib.parse.urlsplit(url)
+    if u.scheme not in ("http", "https") or not u.hostname:
+        raise TransportError(f"not an http(s) URL: {url!r}")
+    path = (u.path or "/") + (f"?{u.query}" if u.query else "")
+    if u.scheme == "https":
+        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+            u.hostname, u.port, timeout=timeout, context=ssl_context
+        )
+    else:
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
     try:
-        with urllib.request.urlopen(req, timeout=timeout, context=ssl_context) as r:
-            return r.status, dict(r.headers.items()), r.read()
-    except urllib.error.HTTPError as e:
-        try:
-            data = e.read()
-        except OSError:
-            data = b""
-        return e.code, dict(e.headers.items()) if e.headers else {}, data
-    except (urllib.error.URLError, socket.timeout, ConnectionError, OSError) as e:
+        hdrs = {k: v for k, v in headers.items() if k.lower() != "content-length"}
+        hdrs["Content-Length"] = str(len(body))
+        conn.request("POST", path, body=body, headers=hdrs)
+        r = conn.getresponse()
+        return r.status, dict(r.getheaders()), r.read()
+    except (OSError, http.client.HTTPException) as e:
         raise TransportError(f"POST {url} failed: {e}") from e
+    finally:
+        conn.close()
 
 
 def send(

@@ -331,3 +331,15 @@ def test_verifies_openssl_signature_variants(keys, tmp_path, extra):
     assert cms.verify_detached(Span(data), sig, [keys.peer.cert]).digest_alg == "sha256"
     with pytest.raises(cms.CmsError):
         cms.verify_detached(Span(data[:-1] + b"x"), sig, [keys.peer.cert])
+
+
+def test_send_to_nothing_is_a_transport_error(keys):
+    import socket
+
+    from edi.transports.as2 import TransportError, send
+
+    with socket.socket() as s:  # a port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(TransportError):
+        send(_send(keys), f"http://127.0.0.1:{port}/as2", timeout=5)
