@@ -30,7 +30,7 @@ chromium:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-noto-cjk; }
 
 test: install chromium
-	DATABASE_URL=$(TEST_DATABASE_URL) TSUNAGI_TEST_REDIS_URL=$(TEST_REDIS_URL) \
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) CACHE_URL=locmemcache:// \
 	  $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # Without the browser and worker tests, on whatever DATABASE_URL says (SQLite by default).

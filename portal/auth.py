@@ -14,3 +14,17 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.user.is_staff:
             return "/console/"
         return super().get_login_redirect_url(request)
+
+
+from allauth.mfa.adapter import DefaultMFAAdapter  # noqa: E402
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """A user of a supplier that requires two-factor login may not remove the last factor."""
+        from suppliers.selectors import membership_for
+
+        membership = membership_for(authenticator.user)
+        if membership and membership.supplier.require_mfa and authenticator.type == authenticator.Type.TOTP:
+            return False
+        return super().can_delete_authenticator(authenticator)

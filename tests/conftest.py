@@ -13,6 +13,8 @@ from django.test import Client
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+# Each xdist process talks to its own worker through its own queue on the shared broker.
+os.environ["CELERY_TASK_DEFAULT_QUEUE"] = f"tsunagi-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 PASSWORD = "correct-horse-battery-9"
 

@@ -8,6 +8,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+# How an event reads on a history page; verbs without a label show as recorded.
+VERB_LABELS = {
+    "po.created": _("Order created"),
+    "po.issued": _("Sent to supplier"),
+    "po.confirmed": _("Order confirmed"),
+    "po.rejected": _("Order rejected"),
+    "po.closed": _("Order closed"),
+    "po.cancelled": _("Order cancelled"),
+    "asn.created": _("Shipment notice created"),
+    "asn.submitted": _("Shipment notice sent"),
+    "asn.received": _("Shipment received"),
+    "asn.cancelled": _("Shipment notice cancelled"),
+    "receipt.created": _("Goods received"),
+}
+
+
 class Event(models.Model):
     """An append-only audit row: who did what to which object, when, with the details.
 
@@ -41,3 +57,7 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.object_repr}"
+
+    @property
+    def label(self) -> str:
+        return str(VERB_LABELS.get(self.verb, self.verb))

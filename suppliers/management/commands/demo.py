@@ -83,6 +83,8 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=date.fromisoformat, default=None, help="Pretend today is YYYY-MM-DD")
 
     def handle(self, *args, months: int, today: date | None, **options):
+        if isinstance(today, str):
+            today = date.fromisoformat(today)
         today = today or date.today()
         actor = Actor.system("demo")
         with transaction.atomic():
@@ -166,16 +168,14 @@ class Command(BaseCommand):
     # --- transactions ---
 
     def _month(self, supplier, commodity, index, month, today, plants, parts, actor) -> int:
-        rng = random.Random(f"{supplier.code}-{month:%Y%m}")
         created = 0
         sps = parts[supplier.code]
         lead = sps[0].lead_time_days
         for n in range(1, 3):
             number = f"45{month:%y%m}{index + 1}{n:02d}"
-            if PurchaseOrder.objects.filter(number=number).exists():
-                continue
+            rng = random.Random(number)  # one stream per order: the same order whatever exists already
             order_date = month + timedelta(days=rng.randint(0, 27))
-            if order_date > today:
+            if order_date > today or PurchaseOrder.objects.filter(number=number).exists():
                 continue
             with transaction.atomic():
                 created += 1

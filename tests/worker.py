@@ -1,0 +1,75 @@
+"""A real Celery worker process for tests: same code, real broker, the test database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_database_url() -> str:
+    s = connection.settings_dict
+    if s["ENGINE"] != "django.db.backends.postgresql":
+        raise RuntimeError("The worker tests need PostgreSQL (DATABASE_URL=postgres://...).")
+    user = s.get("USER") or "postgres"
+    host = s.get("HOST") or "127.0.0.1"
+    return f"postgres://{user}@{host}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+class WorkerProcess:
+    def __init__(self, *, broker_url: str, queue: str, extra_env: dict[str, str] | None = None,
+                 concurrency: int = 1, log_path: Path | None = None) -> None:
+        self.broker_url = broker_url
+        self.queue = queue
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": test_database_url(),
+            "CELERY_BROKER_URL": broker_url,
+            "CELERY_RESULT_BACKEND": broker_url if broker_url.startswith("redis") else "rpc://",
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            "SECRET_KEY": settings.SECRET_KEY,
+            **(extra_env or {}),
+        }
+        self.concurrency = concurrency
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> WorkerProcess:
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", self.queue, "--loglevel=INFO",
+             f"--concurrency={self.concurrency}", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             f"--hostname=test-{self.queue}-{os.getpid()}@%h"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        return self
+
+    def stop(self, sig: int = 15) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, sig)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, 9)
+                self.proc.wait()
+
+    def wait_ready(self, app, timeout: float = 60) -> None:
+        from suppliers.tasks import ping
+
+        deadline = time.monotonic() + timeout
+        result = ping.apply_async(args=["ready"], queue=self.queue)
+        while time.monotonic() < deadline:
+            if self.proc and self.proc.poll() is not None:
+                raise RuntimeError(f"Celery worker exited with code {self.proc.returncode}")
+            if result.ready():
+                assert result.get() == "pong:ready"
+                return
+            time.sleep(0.2)
+        raise TimeoutError("Celery worker did not answer in time")
