@@ -410,7 +410,7 @@ class _Interchange:
             self.sissues.append(self._msg_issue(exc.code, str(exc), exc.segment, exc.position,
                                                 "segment" if exc.segment else "message"))
             return None
-        problems = validate_document(document)
+        problems = validate_document(document) if _suspect(document) else None
         if problems:
             self.sissues.append(self._msg_issue(
                 "5", "the set does not fit the canonical document: " + "; ".join(problems[:5]),
@@ -542,6 +542,57 @@ class _Interchange:
             groups.append(g)
         return InterchangeResult(envelope=self.env, issues=self.issues, messages=self.statuses,
                                  groups=groups, message_count=self.count)
+
+
+_LINE = re.compile(r"[0-9A-Za-z]{1,6}\Z").match
+_SEG = re.compile(r"[A-Z0-9]{2,3}\Z").match
+
+
+def _suspect(doc: dict) -> bool:
+    """Whether a mapped document may break the canonical contract.
+
+    The set was validated against X12 rules already, so only the limits where X12 allows more
+    than the canonical schema (lengths, line-number shape, uniqueness, per-type rules) can fail;
+    checking just those is ~10x cheaper than the full checker, which runs when this says so.
+    """
+    if not doc.get("id") or not doc.get("issued"):
+        return True
+    for key in ("buyer", "supplier", "ship_to", "carrier"):
+        party = doc.get(key)
+        if party is not None and len(party.get("id", "")) > 35:
+            return True
+    kind = doc["type"]
+    if kind == "functional_ack":
+        for m in doc["messages"]:
+            for err in m["errors"]:
+                if "segment" in err and not _SEG(err["segment"]):
+                    return True
+        return False
+    seen: set[str] = set()
+    for ln in doc["lines"]:
+        n = ln.get("line")
+        if n is not None:
+            if n in seen or not _LINE(n):
+                return True
+            seen.add(n)
+        for k in ("buyer_part", "supplier_part", "gtin", "lot", "order"):
+            if len(ln.get(k, "")) > 35:
+                return True
+        if len(ln.get("description", "")) > 70 or len(ln.get("order_line", "")) > 6:
+            return True
+        if any(len(x) > 35 for x in ln.get("serials", ())):
+            return True
+        if kind == "despatch_advice" and "quantity" not in ln:
+            return True
+        if kind == "delivery_schedule":
+            if not ("buyer_part" in ln or "supplier_part" in ln or "gtin" in ln):
+                return True
+            if any(p["end"] < p["start"] for p in ln["schedule"]):
+                return True
+    for p in doc.get("packages", ()):
+        if len(p.get("sscc", "")) > 35 or p.get("parent") == p["id"]:
+            return True
+    return False
 
 
 def describe_issue(issue: Issue) -> str:

@@ -123,7 +123,7 @@ def read_856(segs: list[Segment], ctx: Context) -> dict[str, Any]:
     def ancestor(n: dict[str, Any], want: tuple[str, ...], field: str | None = None):
         seen = 0
         cur = nodes.get(n["parent"]) if n["parent"] else None
-        while cur is not None and seen <= len(nodes):
+        while cur is not None and cur is not n and seen <= len(nodes):
             if cur["code"] in want and (field is None or field in cur):
                 return cur
             cur = nodes.get(cur["parent"]) if cur["parent"] else None
