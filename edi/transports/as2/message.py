@@ -374,6 +374,9 @@ class _Reader:
     # -- layers
     def _der_of(self, ent: mime.Entity, outermost: bool) -> Span:
         try:
+            if not ent.cte and re.match(rb"MI[A-Za-z0-9+/]{2}", ent.body.head(4)):
+                # base64 DER sent without Content-Transfer-Encoding (seen in the wild)
+                ent = mime.Entity(mime.parse_headers(b"Content-Transfer-Encoding: base64"), ent.body, None)
             return mime.decode_body(ent, spool_dir=self.spool_dir)
         except mime.MimeError as e:
             if outermost:

@@ -343,3 +343,12 @@ def test_send_to_nothing_is_a_transport_error(keys):
         port = s.getsockname()[1]
     with pytest.raises(TransportError):
         send(_send(keys), f"http://127.0.0.1:{port}/as2", timeout=5)
+
+
+def test_base64_body_without_transfer_encoding_header(keys, partner_of):
+    msg = build_outbound(b"ISA~", as2_from="PEER", as2_to="TSUNAGI", our_key=keys.peer.key,
+                         our_cert=keys.peer.cert, partner_cert=keys.ours.cert)
+    headers = {k: v for k, v in msg.headers.items() if k != "Content-Transfer-Encoding"}
+    res = parse_inbound(headers, base64.encodebytes(msg.body), resolve_partner=lambda f, t: partner_of(),
+                        our_key=keys.ours.key, our_cert=keys.ours.cert)
+    assert res.payload.read() == b"ISA~"
