@@ -86,6 +86,7 @@ class _Interchange:
         self.bad_chars: re.Pattern[str] | None = None
         self.odd_chars: re.Pattern[str] | None = None
         self.envelope = Envelope(standard="edifact", sender="", receiver="", control_number="")
+        self.clean: dict[tuple[bool, bool], set[str]] = {}
 
     def issue(self, code: str, message: str, *, segment: str | None = None,
               element: str | None = None, severity: str = "error") -> None:
@@ -340,6 +341,7 @@ def _message(ic: _Interchange, raws: list[bytes], missing_unt: bool = False) -> 
         group["count"] += 1
     findings: list = []
     segs: list[list] = []
+    texts: list[str] = []
     bad_chars, odd_chars = ic.bad_chars, ic.odd_chars
     odd_reported = False
     for pos, raw in enumerate(raws, 1):
@@ -351,6 +353,7 @@ def _message(ic: _Interchange, raws: list[bytes], missing_unt: bool = False) -> 
                              raw[:3].decode("latin-1"), None, "error"))
             text = raw.decode(enc, errors="replace")
             segs.append(tokenize(text, seps))
+            texts.append("")
             continue
         if bad_chars is not None:
             m = bad_chars.search(text)
@@ -365,6 +368,7 @@ def _message(ic: _Interchange, raws: list[bytes], missing_unt: bool = False) -> 
                                      "set of the syntax level (tolerated)", pos, text[:3], None,
                                      "warning"))
         segs.append(tokenize(text, seps))
+        texts.append(text)
     unh = segs[0]
     ref = _el(unh, 1)
     mtype = _comp(unh, 2, 1)
@@ -413,6 +417,11 @@ def _message(ic: _Interchange, raws: list[bytes], missing_unt: bool = False) -> 
         walker = structure.walker()
         known = structure.tags
         syntax = "4" if ic.syntax_version == "4" else "3"
+        # segments already found clean in this interchange (same text, same rules) are not
+        # checked again: qualifiers, package codes and dates repeat message after message
+        clean = ic.clean.setdefault((lenient, codes_lenient), set())
+        if len(clean) > 50_000:
+            clean.clear()
         for pos, seg in enumerate(segs, 1):
             tag = seg[0]
             if lenient and tag not in known and tag not in d96a.SEGMENTS:
@@ -423,9 +432,15 @@ def _message(ic: _Interchange, raws: list[bytes], missing_unt: bool = False) -> 
             g = walker.feed(tag, pos)
             groups.append(g)
             if g is not None:
+                text = texts[pos - 1]
+                if text in clean:
+                    continue
                 checker = checker_for(tag, syntax)
                 if checker is not None:
+                    before = len(findings)
                     checker.check(seg, pos, lenient, findings, codes_lenient)
+                    if len(findings) == before and text:
+                        clean.add(text)
         if not missing_unt:
             walker.finish(n)
         findings.extend(walker.findings)

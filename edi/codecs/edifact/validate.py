@@ -33,7 +33,7 @@ class _Child:
 
 
 class _Group:
-    __slots__ = ("name", "children", "after")
+    __slots__ = ("name", "children", "after", "next_mandatory")
 
     def __init__(self, name: str, nodes: list[Any]) -> None:
         self.name = name
@@ -45,6 +45,14 @@ class _Group:
             else:
                 self.children.append(_Child(node[1], node[2], node[3], None, node[1]))
         # after[i + 1][tag] = first child index j > i whose trigger is tag
+        # next_mandatory[i + 1] = first mandatory child index > i (len(children) if none)
+        n = len(self.children)
+        self.next_mandatory = [n] * (n + 1)
+        nxt = n
+        for k in range(n - 1, -2, -1):
+            self.next_mandatory[k + 1] = nxt
+            if k >= 0 and self.children[k].status == "M":
+                nxt = k
         self.after: list[dict[str, int]] = []
         for i in range(-1, len(self.children)):
             table: dict[str, int] = {}
@@ -147,6 +155,8 @@ class Walker:
             self._missing_between(group, idx, len(group.children), position, None)
 
     def _missing_between(self, group: _Group, i: int, j: int, position: int, tag: str | None) -> None:
+        if group.next_mandatory[i + 1] >= j:
+            return
         for k in range(i + 1, j):
             child = group.children[k]
             if child.status == "M":
@@ -214,43 +224,53 @@ def _check_value(value: str, rep: tuple[str, int, int]) -> tuple[str, str] | Non
 
 
 class SegmentChecker:
-    """Element checks for one segment tag, compiled from its directory entry."""
+    """Element checks for one segment tag, compiled from its directory entry.
 
-    __slots__ = ("tag", "elements", "codes")
+    Only present elements and components are visited, plus the mandatory ones after the last
+    present one; ``an`` values are checked inline (a length comparison), the rest through
+    :func:`_check_value`.
+    """
+
+    __slots__ = ("tag", "elements", "mandatory")
 
     def __init__(self, tag: str, spec: list[Any], code_lists: dict[str, dict[str, str]]) -> None:
         self.tag = tag
-        self.elements = []
+        self.elements: list[tuple] = []
         for pos, code, status, rep in spec:
             if isinstance(rep, list):
-                comps = [
-                    (c, s, r, code_lists.get(c) if (tag, c) in CHECKED_CODES else None)
+                comps = tuple(
+                    (c, s, r, r[0] == "an", r[1], r[2],
+                     code_lists.get(c) if (tag, c) in CHECKED_CODES else None)
                     for c, s, r in rep
-                ]
-                self.elements.append((code, status, None, comps, None))
+                )
+                mand = tuple(j for j, c in enumerate(comps, 1) if c[1] == "M")
+                self.elements.append((code, status, None, comps, None, mand))
             else:
                 cl = code_lists.get(code) if (tag, code) in CHECKED_CODES else None
-                self.elements.append((code, status, rep, None, cl))
+                self.elements.append((code, status, rep, None, cl, ()))
+        self.mandatory = tuple(i for i, e in enumerate(self.elements, 1) if e[1] == "M")
 
     def check(self, seg: list, position: int, lenient: bool, out: list[Finding],
               codes_lenient: bool | None = None) -> None:
         """Append findings for one segment. ``lenient``: structure differences of another
         directory are warnings; ``codes_lenient``: code list misses are warnings."""
         tag = self.tag
-        code_sev = "warning" if (lenient if codes_lenient is None else codes_lenient) else "error"
         specs = self.elements
         n = len(seg) - 1
-        if n and isinstance(seg[-1], tuple):  # ("REPEATED", k) from a syntax 4 repetition
+        if n and seg[-1].__class__ is tuple:  # ("REPEATED", k) from a syntax 4 repetition
             n -= 1
             out.append(("16", f"{seg[-1][1]} element repetition(s) ignored", position, tag, None,
                         "warning"))
-        if n > len(specs):
-            extra = seg[len(specs) + 1 : n + 1]
+        nspec = len(specs)
+        if n > nspec:
+            extra = seg[nspec + 1 : n + 1]
             if any(e != "" and e != [""] * len(e) for e in extra if isinstance(e, (str, list))):
-                out.append(("16", f"{tag} has {n} data elements, at most {len(specs)} allowed",
-                            position, tag, str(len(specs) + 1), "warning" if lenient else "error"))
-        for i, (code, status, rep, comps, cl) in enumerate(specs, 1):
-            value = seg[i] if i <= n else ""
+                out.append(("16", f"{tag} has {n} data elements, at most {nspec} allowed",
+                            position, tag, str(nspec + 1), "warning" if lenient else "error"))
+            n = nspec
+        for i in range(1, n + 1):
+            code, status, rep, comps, cl, cmand = specs[i - 1]
+            value = seg[i]
             if comps is None:
                 if value.__class__ is list:
                     if any(value[1:]):
@@ -262,12 +282,15 @@ class SegmentChecker:
                         out.append(("13", f"mandatory element {code} missing", position, tag,
                                     str(i), "error"))
                     continue
-                bad = _check_value(value, rep)
+                if rep[0] == "an" and rep[1] <= len(value) <= rep[2]:
+                    bad = None
+                else:
+                    bad = _check_value(value, rep)
                 if bad:
                     out.append((bad[0], f"element {code}: {bad[1]}", position, tag, str(i), "error"))
                 elif cl is not None and value not in cl:
                     out.append(("12", f"element {code}: {value!r} is not in code list {code}",
-                                position, tag, str(i), code_sev))
+                                position, tag, str(i), self._code_sev(lenient, codes_lenient)))
                 continue
             if value.__class__ is str:
                 if value == "":
@@ -281,23 +304,43 @@ class SegmentChecker:
                     out.append(("13", f"mandatory composite {code} missing", position, tag,
                                 str(i), "error"))
                 continue
-            if len(value) > len(comps) and any(value[len(comps):]):
-                out.append(("16", f"composite {code} has too many components", position, tag,
-                            f"{i}.{len(comps) + 1}", "warning" if lenient else "error"))
-            for j, (ccode, cstatus, crep, ccl) in enumerate(comps, 1):
-                cv = value[j - 1] if j <= len(value) else ""
+            m = len(value)
+            if m > len(comps):
+                if any(value[len(comps):]):
+                    out.append(("16", f"composite {code} has too many components", position, tag,
+                                f"{i}.{len(comps) + 1}", "warning" if lenient else "error"))
+                m = len(comps)
+            for j in range(1, m + 1):
+                cv = value[j - 1]
+                ccode, cstatus, crep, is_an, lo, hi, ccl = comps[j - 1]
                 if cv == "":
                     if cstatus == "M":
                         out.append(("13", f"mandatory component {ccode} of {code} missing",
                                     position, tag, f"{i}.{j}", "error"))
                     continue
-                bad = _check_value(cv, crep)
+                if is_an and lo <= len(cv) <= hi:
+                    bad = None
+                else:
+                    bad = _check_value(cv, crep)
                 if bad:
                     out.append((bad[0], f"component {ccode}: {bad[1]}", position, tag, f"{i}.{j}",
                                 "error"))
                 elif ccl is not None and cv not in ccl:
                     out.append(("12", f"component {ccode}: {cv!r} is not in code list {ccode}",
-                                position, tag, f"{i}.{j}", code_sev))
+                                position, tag, f"{i}.{j}",
+                                self._code_sev(lenient, codes_lenient)))
+            for j in cmand:
+                if j > m:
+                    out.append(("13", f"mandatory component {comps[j - 1][0]} of {code} missing",
+                                position, tag, f"{i}.{j}", "error"))
+        for i in self.mandatory:
+            if i > n:
+                out.append(("13", f"mandatory element {specs[i - 1][0]} missing", position, tag,
+                            str(i), "error"))
+
+    @staticmethod
+    def _code_sev(lenient: bool, codes_lenient: bool | None) -> str:
+        return "warning" if (lenient if codes_lenient is None else codes_lenient) else "error"
 
 
 _CHECKERS: dict[tuple[str, str], SegmentChecker | None] = {}

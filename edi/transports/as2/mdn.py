@@ -117,11 +117,19 @@ def build_mdn(
         text.encode() + mime.CRLF,
     )
     machine = mime.entity(
-        [("Content-Type", "message/disposition-notification"), ("Content-Transfer-Encoding", "7bit")],
+        [
+            ("Content-Type", "message/disposition-notification"),
+            ("Content-Transfer-Encoding", "7bit"),
+        ],
         mime.header_block(fields),
     )
     report = mime.entity(
-        [("Content-Type", f'multipart/report; report-type=disposition-notification; boundary="{boundary}"')],
+        [
+            (
+                "Content-Type",
+                f'multipart/report; report-type=disposition-notification; boundary="{boundary}"',
+            )
+        ],
         b"".join([b"--", b, mime.CRLF, human, mime.CRLF, b"--", b, mime.CRLF, machine,
                   mime.CRLF, b"--", b, b"--", mime.CRLF]),
     )
@@ -136,7 +144,7 @@ def build_mdn(
         "AS2-From": mime.quote_as2_name(request.as2_to),
         "AS2-To": mime.quote_as2_name(request.as2_from),
         "Message-ID": f"<{make_message_id(message_id_domain)}>",
-        "Subject": f"Message Disposition Notification: {request.subject}"[:200].replace("\r", " ").replace("\n", " "),
+        "Subject": re.sub(r"[\r\n]", " ", f"Message Disposition Notification: {request.subject}")[:200],
         "Date": email.utils.formatdate(usegmt=True),
         "MIME-Version": "1.0",
         "User-Agent": USER_AGENT,
@@ -191,9 +199,16 @@ def parse_mdn(
     ``expected_mic``/``expected_mic_alg``: from ``OutboundMessage.mic``/``.mic_alg``; a
     positive MDN must return exactly this value (in any spelling of the algorithm).
     """
-    return _parse(headers, body, partner_certs=partner_certs, expected_message_id=expected_message_id,
-                  expected_mic=expected_mic, expected_mic_alg=expected_mic_alg,
-                  require_signed=require_signed, status=status)
+    return _parse(
+        headers,
+        body,
+        partner_certs=partner_certs,
+        expected_message_id=expected_message_id,
+        expected_mic=expected_mic,
+        expected_mic_alg=expected_mic_alg,
+        require_signed=require_signed,
+        status=status,
+    )
 
 
 def peek_mdn(headers: Mapping[str, str] | Any, body: bytes) -> MdnResult:
@@ -224,7 +239,8 @@ def _parse(
     ctype = h.get("content-type")
     if not ctype or not body:
         raise MdnMissing("the response holds no MDN")
-    top = mime.Entity(mime.headers_from_mapping(h, ("content-type", "content-transfer-encoding")), Span(body), None)
+    mime_headers = mime.headers_from_mapping(h, ("content-type", "content-transfer-encoding"))
+    top = mime.Entity(mime_headers, Span(body), None)
 
     signer = None
     report = top
@@ -240,7 +256,8 @@ def _parse(
             if partner_certs is not None:
                 signer = cms.verify_detached(parts[0], sig_der, partner_certs).cert
         except cms.CmsError as e:
-            raise MdnSignatureError(f"MDN signature does not verify: {e}", hint=_lf_hint(parts[0], sig_der, partner_certs)) from e
+            hint = _lf_hint(parts[0], sig_der, partner_certs)
+            raise MdnSignatureError(f"MDN signature does not verify: {e}", hint=hint) from e
         try:
             report = mime.split_entity(parts[0])
         except mime.MimeError as e:
@@ -259,9 +276,8 @@ def _parse(
 
     omid = normalize_message_id(fields.get("original-message-id", ""))
     if expected_message_id is not None and omid != normalize_message_id(expected_message_id):
-        raise MdnMessageIdMismatch(
-            f"MDN is for Original-Message-ID <{omid}>, not <{normalize_message_id(expected_message_id)}>"
-        )
+        want = normalize_message_id(expected_message_id)
+        raise MdnMessageIdMismatch(f"MDN is for Original-Message-ID <{omid}>, not <{want}>")
     if not omid:
         raise MdnMalformed("MDN without Original-Message-ID")
     disp = fields.get("disposition")
@@ -337,7 +353,10 @@ def _lf_hint(signed: Span, sig_der: bytes, certs: Sequence[x509.Certificate]) ->
         cms.verify_detached(crlf, sig_der, certs)
     except cms.CmsError:
         return None
-    return "it would verify after LF->CRLF conversion: the partner sends other line endings than it signs"
+    return (
+        "it would verify after LF->CRLF conversion: "
+        "the partner sends other line endings than it signs"
+    )
 
 
 __all__ = ["DUPLICATE", "Mdn", "MdnError", "MdnResult", "build_mdn", "parse_mdn", "peek_mdn"]

@@ -272,9 +272,12 @@ def parse_inbound(
     request = InboundRequest.from_headers(headers)
     partner = resolve_partner(request.as2_from, request.as2_to)
     if partner is None:
-        raise UnknownPartner(f"no agreement for AS2-From {request.as2_from!r} to AS2-To {request.as2_to!r}")
+        raise UnknownPartner(
+            f"no agreement for AS2-From {request.as2_from!r} to AS2-To {request.as2_to!r}"
+        )
     try:
-        reader = _Reader(request, partner, _key_pairs(our_key, our_cert), spool_dir, max_decompressed)
+        keys = _key_pairs(our_key, our_cert)
+        reader = _Reader(request, partner, keys, spool_dir, max_decompressed)
         return reader.read(body, max_body)
     except AS2DispositionError as e:
         if e.request is None:
@@ -283,7 +286,8 @@ def parse_inbound(
     except AS2Error:
         raise
     except Exception as e:  # a bug or an input we did not foresee: still answer with an MDN
-        raise UnexpectedProcessingError(f"unexpected error ({type(e).__name__})", request=request) from e
+        msg = f"unexpected error ({type(e).__name__})"
+        raise UnexpectedProcessingError(msg, request=request) from e
 
 
 def _key_pairs(keys: Any, certs: Any) -> list[tuple[Any, x509.Certificate | None]]:
@@ -353,7 +357,9 @@ class _Reader:
             mic_source = self.decrypted
         else:
             mic_source = span
-        mic_alg = self.request.mdn_micalg or (self.signature.digest_alg if self.signature else "sha256")
+        mic_alg = self.request.mdn_micalg or (
+            self.signature.digest_alg if self.signature else "sha256"
+        )
         mic = base64.b64encode(mic_source.digest(mic_alg)).decode()
         return InboundResult(
             request=self.request,
@@ -376,7 +382,8 @@ class _Reader:
         try:
             if not ent.cte and re.match(rb"MI[A-Za-z0-9+/]{2}", ent.body.head(4)):
                 # base64 DER sent without Content-Transfer-Encoding (seen in the wild)
-                ent = mime.Entity(mime.parse_headers(b"Content-Transfer-Encoding: base64"), ent.body, None)
+                b64 = mime.parse_headers(b"Content-Transfer-Encoding: base64")
+                ent = mime.Entity(b64, ent.body, None)
             return mime.decode_body(ent, spool_dir=self.spool_dir)
         except mime.MimeError as e:
             if outermost:
@@ -387,7 +394,8 @@ class _Reader:
         der = self._der_of(ent, outermost)
         smime = ent.param("smime-type").lower()
         if not smime:  # some senders leave it out: sniff the CMS content type
-            smime = "compressed-data" if cms.is_content_type(der, cms.OID_COMPRESSED_DATA) else "enveloped-data"
+            is_zip = cms.is_content_type(der, cms.OID_COMPRESSED_DATA)
+            smime = "compressed-data" if is_zip else "enveloped-data"
         if smime == "compressed-data":
             return self._decompress(der, outermost)
         if smime == "enveloped-data":
@@ -400,7 +408,9 @@ class _Reader:
         if not self.keys:
             raise self.err(DecryptionFailed, "the message is encrypted but we hold no key")
         try:
-            res = cms.decrypt_enveloped(der, self.keys, looks_right=cms.looks_like_mime, spool_dir=self.spool_dir)
+            res = cms.decrypt_enveloped(
+                der, self.keys, looks_right=cms.looks_like_mime, spool_dir=self.spool_dir
+            )
         except cms.MalformedCms as e:
             if outermost:  # garbage that merely claims to be pkcs7-mime
                 raise MalformedMessage(f"not a CMS enveloped-data: {e}") from e

@@ -68,7 +68,8 @@ class Entity:
 
 
 def parse_headers(raw: bytes) -> Message:
-    return email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw + CRLF + CRLF)
+    parser = email.parser.BytesHeaderParser(policy=email.policy.compat32)
+    return parser.parsebytes(raw + CRLF + CRLF)
 
 
 def headers_from_mapping(headers: dict[str, str], names: Iterable[str]) -> Message:
@@ -129,7 +130,8 @@ def split_multipart(body: Span, boundary: str) -> list[Span]:
 
 def _find_delimiter(body: Span, delim: bytes, start: int, *, first: bool) -> int:
     """Offset of the next delimiter line ``--boundary`` at the start of a line."""
-    if first and body.sub(start, start + len(delim)).to_bytes() == delim and _ends_ok(body, start + len(delim)):
+    n = len(delim)
+    if first and body.sub(start, start + n).to_bytes() == delim and _ends_ok(body, start + n):
         return start
     pos = start
     while True:
@@ -220,7 +222,10 @@ def multipart_signed(signed_entity: bytes, signature_der: bytes, *, micalg: str)
         ],
         base64.encodebytes(signature_der).replace(b"\n", CRLF),
     )
-    ct = f'multipart/signed; protocol="application/pkcs7-signature"; micalg={micalg}; boundary="{b}"'
+    ct = (
+        'multipart/signed; protocol="application/pkcs7-signature"; '
+        f'micalg={micalg}; boundary="{b}"'
+    )
     return b"".join(  # one copy of the (possibly large) signed entity
         [header_block([("Content-Type", ct)]), CRLF, b"--", bb, CRLF, signed_entity, CRLF,
          b"--", bb, CRLF, sig_part, CRLF, b"--", bb, b"--", CRLF]

@@ -102,7 +102,9 @@ def build_outbound(
     if sign_alg:
         digest = hashlib.new(sign_alg, ent).digest()
         mic = base64.b64encode(digest).decode()
-        sig = cms.sign_detached(ent, key=our_key, cert=our_cert, digest_alg=sign_alg, content_digest=digest)
+        sig = cms.sign_detached(
+            ent, key=our_key, cert=our_cert, digest_alg=sign_alg, content_digest=digest
+        )
         ent = mime.multipart_signed(ent, sig, micalg=cms.micalg_param(sign_alg))
         layers.insert(0, "signed")
     if compress == "after-sign":
@@ -162,7 +164,10 @@ def build_outbound(
 def _compressed_entity(ent: bytes) -> bytes:
     return mime.entity(
         [
-            ("Content-Type", 'application/pkcs7-mime; smime-type=compressed-data; name="smime.p7z"'),
+            (
+                "Content-Type",
+                'application/pkcs7-mime; smime-type=compressed-data; name="smime.p7z"',
+            ),
             ("Content-Transfer-Encoding", "binary"),
             ("Content-Disposition", 'attachment; filename="smime.p7z"'),
         ],
