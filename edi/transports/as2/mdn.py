@@ -144,7 +144,7 @@ def build_mdn(
         "AS2-From": mime.quote_as2_name(request.as2_to),
         "AS2-To": mime.quote_as2_name(request.as2_from),
         "Message-ID": f"<{make_message_id(message_id_domain)}>",
-        "Subject": re.sub(r"[\r\n]", " ", f"Message Disposition Notification: {request.subject}")[:200],
+        "Subject": re.sub(r"[\r\n]", " ", f"Disposition notification: {request.subject}")[:200],
         "Date": email.utils.formatdate(usegmt=True),
         "MIME-Version": "1.0",
         "User-Agent": USER_AGENT,
