@@ -28,6 +28,7 @@ from edi.codecs.edifact.syntax import (
     Separators,
     Splitter,
     find_start,
+    make_tokenizer,
     tokenize,
 )
 from edi.codecs.edifact.validate import checker_for, structure_for
@@ -87,6 +88,7 @@ class _Interchange:
         self.odd_chars: re.Pattern[str] | None = None
         self.envelope = Envelope(standard="edifact", sender="", receiver="", control_number="")
         self.clean: dict[tuple[bool, bool], set[str]] = {}
+        self.tokenizer = make_tokenizer(seps)
 
     def issue(self, code: str, message: str, *, segment: str | None = None,
               element: str | None = None, severity: str = "error") -> None:
@@ -145,6 +147,7 @@ def _read_interchange(sp: Splitter, seps: Separators, explicit: bool, issues: li
         raise EdiSyntaxError(f"interchange does not start with UNB but with {unb[0][:3]!r}")
     _header(ic, unb)
     seps = ic.seps
+    ic.tokenizer = make_tokenizer(seps)
     message: list[bytes] | None = None
     while True:
         raw = sp.next()
@@ -342,6 +345,7 @@ def _message(ic: _Interchange, raws: list[bytes], missing_unt: bool = False) -> 
     findings: list = []
     segs: list[list] = []
     texts: list[str] = []
+    tok = ic.tokenizer
     bad_chars, odd_chars = ic.bad_chars, ic.odd_chars
     odd_reported = False
     for pos, raw in enumerate(raws, 1):
@@ -352,7 +356,7 @@ def _message(ic: _Interchange, raws: list[bytes], missing_unt: bool = False) -> 
                              f"{enc} character under the syntax identifier", pos,
                              raw[:3].decode("latin-1"), None, "error"))
             text = raw.decode(enc, errors="replace")
-            segs.append(tokenize(text, seps))
+            segs.append(tok(text))
             texts.append("")
             continue
         if bad_chars is not None:
@@ -367,7 +371,7 @@ def _message(ic: _Interchange, raws: list[bytes], missing_unt: bool = False) -> 
                     findings.append(("21", f"character {m.group()!r} is outside the character "
                                      "set of the syntax level (tolerated)", pos, text[:3], None,
                                      "warning"))
-        segs.append(tokenize(text, seps))
+        segs.append(tok(text))
         texts.append(text)
     unh = segs[0]
     ref = _el(unh, 1)

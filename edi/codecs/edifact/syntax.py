@@ -243,6 +243,27 @@ def _join_released(parts: list[bytes], term: bytes, rel: bytes) -> list[bytes]:
 Element = "str | list[str]"
 
 
+def make_tokenizer(seps: Separators):
+    """:func:`tokenize` specialised for one set of separators (the per-segment hot path)."""
+    el, comp = seps.element, seps.component
+    rel = seps.release if seps.has_release else None
+    rep = seps.repetition if seps.has_repetition else None
+
+    def tokenize_fast(text: str) -> list:
+        if rel is not None and rel in text:
+            return _tokenize_released(text, seps)
+        parts: list = text.split(el)
+        for i in range(1, len(parts)):
+            p = parts[i]
+            if comp in p:
+                parts[i] = p.split(comp)
+        if rep is not None and rep in text:
+            return _first_repetition(parts, rep)
+        return parts
+
+    return tokenize_fast
+
+
 def tokenize(text: str, seps: Separators) -> list:
     """Split one decoded segment into ``[tag, element, ...]``; an element is a ``str`` or, when it
     has components, a ``list[str]``. Release characters are removed. With a repetition separator

@@ -113,7 +113,8 @@ class Walker:
                             if over is None:
                                 over = (frame, group, child)
                     else:
-                        self._close_above(depth, position)
+                        if len(stack) - 1 > depth:
+                            self._close_above(depth, position)
                         frame[2] = count + 1
                         if count + 1 > child.max:
                             self._add(
@@ -126,8 +127,10 @@ class Walker:
                         return child.group.name
             j = group.after[idx + 1].get(tag)
             if j is not None:
-                self._close_above(depth, position)
-                self._missing_between(group, idx, j, position, tag)
+                if depth < top:
+                    self._close_above(depth, position)
+                if group.next_mandatory[idx + 1] < j:
+                    self._missing_between(group, idx, j, position, tag)
                 frame[1] = j
                 frame[2] = 1
                 child = group.children[j]

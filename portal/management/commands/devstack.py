@@ -68,7 +68,8 @@ class Command(BaseCommand):
         finally:
             for proc in procs.values():
                 if proc.poll() is None:
-                    os.killpg(proc.pid, signal.SIGTERM)
+                    # The leader only: a Celery worker then stops its own pool children cleanly.
+                    proc.terminate()
             deadline = time.monotonic() + 15
             for proc in procs.values():
                 try:
