@@ -408,6 +408,9 @@ def write(
                 )
         count += 1
         kind = doc["type"]
+        for line in doc.get("lines", ()) if kind != "functional_ack" else ():
+            if "line" in line and not line["line"].isdigit():
+                raise CanonicalError(f"line number {line['line']!r}: EDIFACT LIN 1082 is numeric")
         if kind == "functional_ack":
             mtype, body = _functional_ack(doc, version)
             v = CONTRL_VERSION["4" if version == "4" else "3"]
