@@ -10,6 +10,7 @@ bounded by the largest set, not by the file.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 from typing import BinaryIO, Iterator
@@ -83,7 +84,7 @@ def _read(stream: BinaryIO, chunk_size: int) -> Iterator[MessageResult | Interch
         reader = _TextReader(stream, chunk_size, isa, raw, eof)
         for body in reader.bodies():
             yield from ic.feed(body)
-        yield ic.finish()
+        yield from ic.finish()
         raw, eof = reader.leftover()
         consumed += reader.consumed_bytes
 
@@ -172,6 +173,44 @@ class _TextReader:
             data = self.rest.encode("utf-8", "replace") + tail
         self.consumed_bytes -= len(data)
         return data, self.eof
+
+
+class _Seen:
+    """Control numbers seen, for duplicate detection in constant memory on sequential numbers.
+
+    Numeric references are kept as ranges per digit count ("0001".."5000" is one range), so a
+    group of a million sequentially numbered sets costs a few integers, not a million strings.
+    """
+
+    def __init__(self) -> None:
+        self.starts: dict[int, list[int]] = {}
+        self.ends: dict[int, list[int]] = {}
+        self.other: set[str] = set()
+
+    def add(self, ref: str) -> bool:
+        """Record ``ref``; True when it was seen before."""
+        if not (ref.isascii() and ref.isdigit()) or len(ref) > 18:
+            if ref in self.other:
+                return True
+            self.other.add(ref)
+            return False
+        n = int(ref)
+        starts = self.starts.setdefault(len(ref), [])
+        ends = self.ends.setdefault(len(ref), [])
+        i = bisect.bisect_right(starts, n) - 1
+        if i >= 0 and n <= ends[i]:
+            return True
+        if i >= 0 and ends[i] == n - 1:
+            ends[i] = n
+            if i + 1 < len(starts) and starts[i + 1] == n + 1:
+                ends[i] = ends.pop(i + 1)
+                starts.pop(i + 1)
+        elif i + 1 < len(starts) and starts[i + 1] == n + 1:
+            starts[i + 1] = n
+        else:
+            starts.insert(i + 1, n)
+            ends.insert(i + 1, n)
+        return False
 
 
 class _Interchange:
@@ -334,10 +373,9 @@ class _Interchange:
             self.sissues.append(self._msg_issue("7", f"ST02 control number {ref!r} is not 4-9 "
                                                      "characters", "ST", 1))
         if g is not None:
-            if ref in g["refs"]:
+            if g["refs"].add(ref):
                 self.sissues.append(self._msg_issue("23", f"control number {ref} is used twice "
                                                           "in the group", "ST", 1))
-            g["refs"].add(ref)
         if set_id in TABLES:
             m = machine(set_id)
             self.trans = m.transitions
@@ -457,7 +495,7 @@ class _Interchange:
         self.group = group = {
             "control_number": control or None, "functional_id": g(1), "sender": g(2),
             "receiver": g(3), "date": "", "version": version, "sets": 0, "accepted": 0,
-            "declared": None, "issues": [], "refs": set(), "types": set(), "closed": False,
+            "declared": None, "issues": [], "refs": _Seen(), "types": set(), "closed": False,
         }
         self.groups.append(group)
         if len(el) == 1:
@@ -524,11 +562,12 @@ class _Interchange:
                              document=document, issues=issues, accepted=not issues,
                              segment_count=1)
 
-    def finish(self) -> InterchangeResult:
+    def finish(self) -> list[MessageResult | InterchangeResult]:
+        out: list[MessageResult | InterchangeResult] = []
         if self.in_set:
             self.sissues.append(self._msg_issue("2", "transaction set trailer SE missing at end "
                                                      "of input", "SE", self.pos + 1))
-            self._end_set(None, [])
+            self._end_set(None, out)  # type: ignore[arg-type]
         if self.group is not None:
             self._group_issue("3", "functional group trailer GE missing")
             self._close_group(None)
@@ -540,8 +579,10 @@ class _Interchange:
             if isinstance(g["types"], set):
                 g["types"] = sorted(g["types"])
             groups.append(g)
-        return InterchangeResult(envelope=self.env, issues=self.issues, messages=self.statuses,
-                                 groups=groups, message_count=self.count)
+        out.append(InterchangeResult(envelope=self.env, issues=self.issues,
+                                     messages=self.statuses, groups=groups,
+                                     message_count=self.count))
+        return out
 
 
 _LINE = re.compile(r"[0-9A-Za-z]{1,6}\Z").match
