@@ -334,7 +334,7 @@ def _read_report(report: mime.Entity) -> tuple[dict[str, str], str]:
             # per-message and per-recipient field groups are separated by blank lines
             for block in re.split(rb"\r?\n\r?\n", data.strip(b"\r\n")):
                 for k, v in mime.parse_headers(block).items():
-                    fields.setdefault(k.lower(), re.sub(r"\s+", " ", v).strip())
+                    fields.setdefault(k.lower(), re.sub(r"\s+", " ", str(v)).strip())
         elif ent.content_type == "text/plain" and not text:
             text = data.decode("utf-8", "replace").strip()
     if not fields:

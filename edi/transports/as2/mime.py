@@ -102,7 +102,10 @@ def split_multipart(body: Span, boundary: str) -> list[Span]:
     """The body parts of a multipart entity, each exactly as transmitted (headers included)."""
     if not boundary:
         raise MimeError("multipart without boundary")
-    delim = b"--" + boundary.encode("latin-1")
+    try:
+        delim = b"--" + boundary.encode("ascii")
+    except UnicodeEncodeError as e:
+        raise MimeError("multipart boundary is not ASCII") from e
     parts: list[Span] = []
     pos = _find_delimiter(body, delim, 0, first=True)
     if pos < 0:

@@ -121,3 +121,23 @@ def test_mdn_truncations(keys, partner_of, valid):
         with pytest.raises(MdnError):
             parse_mdn(mdn.headers, mdn.body[:cut], partner_certs=[keys.ours.cert],
                       expected_message_id=msg.message_id, expected_mic=msg.mic, expected_mic_alg=msg.mic_alg)
+
+
+@HYPO
+@given(data=st.data())
+def test_mdn_flipped_bytes(keys, partner_of, valid, data):
+    msg = valid["enc-sign-zip"]
+    res = parse_inbound(msg.headers, msg.body, resolve_partner=lambda f, t: partner_of(),
+                        our_key=keys.ours.key, our_cert=keys.ours.cert)
+    signed = data.draw(st.booleans())
+    mdn = build_mdn(res, our_key=keys.ours.key, our_cert=keys.ours.cert, sign=signed)
+    body = bytearray(mdn.body)
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(body) - 1))
+        body[i] ^= data.draw(st.integers(1, 255))
+    try:
+        receipt = parse_mdn(mdn.headers, bytes(body), partner_certs=[keys.ours.cert], require_signed=signed,
+                            expected_message_id=msg.message_id, expected_mic=msg.mic, expected_mic_alg=msg.mic_alg)
+    except MdnError:
+        return
+    assert receipt.original_message_id == msg.message_id

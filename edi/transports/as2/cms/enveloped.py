@@ -216,7 +216,10 @@ def _parse_recipient(ri: acms.RecipientInfo) -> dict | None:
 
 def _rid_matches(rid: acms.RecipientIdentifier, cert: x509.Certificate) -> bool:
     ac = _asn1_cert(cert)
-    if rid.name == "issuer_and_serial_number":
-        v = rid.chosen
-        return ac.serial_number == v["serial_number"].native and ac.issuer == v["issuer"]
-    return ac.key_identifier == rid.chosen.native
+    try:  # asn1crypto parses lazily: a damaged name fails only when compared
+        if rid.name == "issuer_and_serial_number":
+            v = rid.chosen
+            return ac.serial_number == v["serial_number"].native and ac.issuer == v["issuer"]
+        return ac.key_identifier == rid.chosen.native
+    except Exception:
+        return False

@@ -187,10 +187,14 @@ def _candidates(sid: tuple, certs: Sequence[x509.Certificate]) -> list[x509.Cert
     matched, rest = [], []
     for cert in certs:
         ac = _asn1_cert(cert)
-        if kind == "issuer_and_serial_number":
-            hit = ac.serial_number == value["serial_number"].native and ac.issuer == value["issuer"]
-        else:
-            hit = ac.key_identifier == value.native
+        try:  # asn1crypto parses lazily: a damaged name fails only when compared
+            if kind == "issuer_and_serial_number":
+                sn = value["serial_number"].native
+                hit = ac.serial_number == sn and ac.issuer == value["issuer"]
+            else:
+                hit = ac.key_identifier == value.native
+        except Exception:
+            hit = False
         (matched if hit else rest).append(cert)
     return matched + rest
 
