@@ -73,7 +73,7 @@ def date_of(seg: Segment, ctx: Context) -> str | None:
         fmt = {8: "102", 12: "203", 14: "204", 6: "101"}.get(len(value), "")
     digits = value[:8]
     if fmt in ("101", "201"):
-        digits = ("20" if int(value[:2] or 0) < 70 else "19") + value[:6] if value[:6].isdigit() else ""
+        digits = ("20" if int(value[:2] or 0) < 70 else "19") + value[:6] if (value[:6].isascii() and value[:6].isdigit()) else ""
     elif fmt not in ("102", "203", "204", "205", "718", "719"):
         ctx.error("12", f"date format {fmt!r} is not read (102, 203, 204, 101, 718 are)", "DTM",
                   "1.3")
@@ -98,7 +98,7 @@ def decimal(value: str, ctx: Context, tag: str, element: str) -> str | None:
         v = "-0" + v[1:]
     body = v[1:] if v.startswith("-") else v
     head, _, tail = body.partition(".")
-    if not head.isdigit() or (tail and not tail.isdigit()) or body.count(".") > 1:
+    if not (head.isascii() and head.isdigit()) or (tail and not (tail.isascii() and tail.isdigit())) or body.count(".") > 1:
         ctx.error("12", f"{value!r} is not a decimal number", tag, element)
         return None
     return v
@@ -762,10 +762,10 @@ def _error(code: str, **where: Any) -> dict[str, Any]:
 
 def _element_pos(seg: Segment, i: int) -> str | None:
     p, c = comp(seg, i, 1), comp(seg, i, 2)
-    if not p.isdigit():
+    if not (p.isascii() and p.isdigit()):
         return None
     p = str(int(p))
-    return f"{p}.{int(c)}" if c.isdigit() else p
+    return f"{p}.{int(c)}" if (c.isascii() and c.isdigit()) else p
 
 
 def map_contrl(segs: list[Segment], groups: list, ctx: Context) -> dict[str, Any]:
@@ -805,7 +805,7 @@ def map_contrl(segs: list[Segment], groups: list, ctx: Context) -> dict[str, Any
             messages.append(msg)
         elif tag == "UCS":
             p = el(seg, 1)
-            position = int(p) if p.isdigit() and int(p) > 0 else None
+            position = int(p) if (p.isascii() and p.isdigit()) and int(p) > 0 else None
             if msg is not None and el(seg, 2):
                 msg["errors"].append(_error(el(seg, 2), position=position))
         elif tag == "UCD":

@@ -60,10 +60,10 @@ def _comp(seg: list, i: int, j: int) -> str:
 
 
 def _date6or8(value: str) -> str:
-    if len(value) == 6 and value.isdigit():
+    if len(value) == 6 and (value.isascii() and value.isdigit()):
         yy = int(value[:2])
         return f"{2000 + yy if yy < 70 else 1900 + yy}-{value[2:4]}-{value[4:6]}"
-    if len(value) == 8 and value.isdigit():
+    if len(value) == 8 and (value.isascii() and value.isdigit()):
         return f"{value[:4]}-{value[4:6]}-{value[6:8]}"
     return ""
 
@@ -126,8 +126,17 @@ def read(stream: BinaryIO, *, chunk_size: int = 1 << 20) -> Iterator[MessageResu
             head = sp.peek_head(9)
         explicit = head.startswith(b"UNA")
         if explicit:
-            seps = Separators.from_una(sp.peek_head(9))
-            sp.skip(9)
+            # the 9 characters of UNA, even when a line wrap falls inside them
+            raw = sp.peek_head(64)
+            una, used = bytearray(), 0
+            for byte in raw:
+                used += 1
+                if byte not in (10, 13):
+                    una.append(byte)
+                    if len(una) == 9:
+                        break
+            seps = Separators.from_una(bytes(una))
+            sp.skip(used)
         else:
             seps = DEFAULT
         sp.restart(seps)
@@ -212,7 +221,7 @@ def _header(ic: _Interchange, unb: list) -> None:
     env.receiver_qualifier = _comp(unb, 3, 2)
     env.date = _date6or8(_comp(unb, 4, 1))
     t = _comp(unb, 4, 2)
-    env.time = f"{t[:2]}:{t[2:4]}" if len(t) == 4 and t.isdigit() else ""
+    env.time = f"{t[:2]}:{t[2:4]}" if len(t) == 4 and (t.isascii() and t.isdigit()) else ""
     env.control_number = ic.control
     env.syntax = f"{syntax}:{version}"
     env.ack_requested = _el(unb, 9) == "1"
@@ -295,7 +304,7 @@ def _group_end(ic: _Interchange, seg: list) -> None:
         g["issues"].append(Issue("28", f"UNE reference {ref!r} does not match UNG {g['ref']!r}",
                                  "group", interchange=ic.control, group=g["ref"], segment="UNE",
                                  element="2"))
-    if not count.isdigit() or int(count) != g["count"]:
+    if not (count.isascii() and count.isdigit()) or int(count) != g["count"]:
         g["issues"].append(Issue("29", f"UNE counts {count!r} messages, the group has {g['count']}",
                                  "group", interchange=ic.control, group=g["ref"], segment="UNE",
                                  element="1"))
@@ -311,7 +320,7 @@ def _trailer(ic: _Interchange, seg: list) -> None:
     if ref != ic.control:
         ic.issue("28", f"UNZ reference {ref!r} does not match UNB {ic.control!r}", segment="UNZ",
                  element="2")
-    if not count.isdigit() or int(count) != expected:
+    if not (count.isascii() and count.isdigit()) or int(count) != expected:
         what = "groups" if ic.groups else "messages"
         ic.issue("29", f"UNZ counts {count!r} {what}, the interchange has {expected}",
                  segment="UNZ", element="1")
@@ -387,7 +396,7 @@ def _message(ic: _Interchange, raws: list[bytes], missing_unt: bool = False) -> 
         if unt_ref != ref:
             findings.append(("28", f"UNT reference {unt_ref!r} does not match UNH {ref!r}", n,
                              "UNT", "2", "error"))
-        if not count.isdigit() or int(count) != n:
+        if not (count.isascii() and count.isdigit()) or int(count) != n:
             findings.append(("29", f"UNT counts {count!r} segments, the message has {n}", n,
                              "UNT", "1", "error"))
     structure = None

@@ -147,6 +147,9 @@ class Splitter:
         if self.pending:
             parts = list(reversed(self.pending))
             self.pending = []
+            if self.dangling:  # the last piece had no terminator after it
+                self.dangling = False
+                return self.term.join(parts) + self.tail
             return self.term.join(parts) + self.term + self.tail
         return self.tail
 
@@ -334,6 +337,8 @@ def _tokenize_released(text: str, seps: Separators) -> list:
         i += 1
     comps.append("".join(cur))
     elements.append(comps[0] if len(comps) == 1 else comps)
+    if elements[0].__class__ is list:  # a released separator inside the tag: keep it text
+        elements[0] = elements[0][0]
     if repeated:
         elements.append(("REPEATED", repeated))
     return elements

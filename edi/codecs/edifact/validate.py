@@ -206,8 +206,8 @@ _HAS_DIGIT = re.compile(r"[0-9]")
 def _check_value(value: str, rep: tuple[str, int, int]) -> tuple[str, str] | None:
     kind, lo, hi = rep
     if kind == "n":
-        if not value.isdigit():
-            if not _NUMERIC.match(value) or not any(c.isdigit() for c in value):
+        if not (value.isascii() and value.isdigit()):
+            if not _NUMERIC.match(value) or not any((c.isascii() and c.isdigit()) for c in value):
                 return ("37", f"{value!r} is not numeric")
             body = value.lstrip("-")
             if body[:1] in ".,":

@@ -409,7 +409,7 @@ def write(
         count += 1
         kind = doc["type"]
         for line in doc.get("lines", ()) if kind != "functional_ack" else ():
-            if "line" in line and not line["line"].isdigit():
+            if "line" in line and not (line["line"].isascii() and line["line"].isdigit()):
                 raise CanonicalError(f"line number {line['line']!r}: EDIFACT LIN 1082 is numeric")
         if kind == "functional_ack":
             mtype, body = _functional_ack(doc, version)
@@ -515,7 +515,7 @@ def _ack_error(issue: Any, *, with_position: bool) -> dict[str, Any]:
         e["segment"] = issue.segment
     if with_position and issue.position:
         e["position"] = issue.position
-    if issue.element and all(p.isdigit() and len(p) <= 3 for p in issue.element.split(".")):
+    if issue.element and all((p.isascii() and p.isdigit()) and len(p) <= 3 for p in issue.element.split(".")):
         e["element"] = issue.element
     code = issue.code if issue.code and len(issue.code) <= 3 else "18"
     e["code"] = code
