@@ -20,7 +20,6 @@ carries a hint so an operator can tell the partner what is wrong.
 
 from __future__ import annotations
 
-import base64
 import email.utils
 import re
 from collections.abc import Mapping, Sequence

@@ -14,8 +14,8 @@ from __future__ import annotations
 import base64
 import email.utils
 import hashlib
-import secrets
 import http.client
+import secrets
 import time
 import urllib.parse
 from collections.abc import Mapping
