@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from edi.codecs.base import CanonicalError
 from edi.codecs.canonical import validate_document
-from edi.codecs.x12.machine import validators
+from edi.codecs.x12.machine import machine, validators
 from edi.codecs.x12.maps import OUTBOUND, write_functional_ack, write_ta1
 from edi.codecs.x12.sets import FUNCTIONAL_IDS
 
@@ -73,7 +73,8 @@ def write(
     when = now if isinstance(now, dt.datetime) else dt.datetime(now.year, now.month, now.day)
     gs_version = _VERSIONS[ctl_version]
 
-    groups: dict[str, list[tuple[str, list[list[str]]]]] = {}
+    # one GS per functional id; acknowledgements also per date, since GS04 is their date
+    groups: dict[tuple[str, str], list[tuple[str, list[list[str]]]]] = {}
     ta1s: list[list[str]] = []
     set_number = 0
     used_refs: set[str] = set()
@@ -88,7 +89,7 @@ def write(
             if doc["level"] == "interchange":
                 ta1s.append(_checked(write_ta1(doc), index, doc, forbidden, component_sep))
                 continue
-            set_id, body = write_functional_ack(doc, version=ctl_version, cs=component_sep)
+            set_id, body = write_functional_ack(doc, version=ctl_version)
             if 4 <= len(doc["id"]) <= 9 and doc["id"] not in used_refs:
                 ref = doc["id"]
         else:
@@ -104,8 +105,11 @@ def write(
         if set_id == "999":
             st.append("005010X231")
         segments = [st] + [_checked(s, index, doc, forbidden, component_sep) for s in body]
+        _check_structure(set_id, segments, index, doc)
         segments.append(["SE", str(len(segments) + 1), ref])
-        groups.setdefault(FUNCTIONAL_IDS[set_id], []).append((set_id, segments))
+        fid = FUNCTIONAL_IDS[set_id]
+        day = doc["issued"].replace("-", "") if fid == "FA" else ""
+        groups.setdefault((fid, day), []).append((set_id, segments))
 
     term = segment_term + ("\n" if line_breaks and segment_term != "\n" else "")
     out: list[str] = []
@@ -124,9 +128,9 @@ def write(
     for ta1 in ta1s:
         emit(ta1)
     gcn = int(str(group_control if group_control is not None else ctl).strip() or 0)
-    for fid, sets in groups.items():
+    for (fid, day), sets in groups.items():
         version_id = "005010X231" if fid == "FA" and ctl_version >= "00501" else gs_version
-        emit(["GS", fid, sender.strip(), receiver.strip(), when.strftime("%Y%m%d"),
+        emit(["GS", fid, sender.strip(), receiver.strip(), day or when.strftime("%Y%m%d"),
               when.strftime("%H%M"), str(gcn), "X", version_id])
         for _, segments in sets:
             for seg in segments:
@@ -140,12 +144,16 @@ def write(
 def _checked(seg: list[str], index: int, doc: dict[str, Any], forbidden: set[str],
              cs: str) -> list[str]:
     """Refuse values holding a delimiter (X12 has no escape) and segments the reader would reject."""
-    seg = [v if isinstance(v, str) else str(v) for v in seg]
+    out = [seg[0]]
     for pos, value in enumerate(seg[1:], start=1):
-        if any(ch in forbidden for ch in value) or any(ord(ch) < 32 for ch in value):
-            raise CanonicalError(f"document {index} ({doc['type']} {doc.get('id')}): "
-                                 f"{seg[0]}{pos:02d} {value!r} contains a delimiter or a control "
-                                 "character, which X12 cannot carry")
+        parts = [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+        for part in parts:  # a list is a composite: its components are joined below
+            if any(ch in forbidden for ch in part) or any(ord(ch) < 32 for ch in part):
+                raise CanonicalError(f"document {index} ({doc['type']} {doc.get('id')}): "
+                                     f"{seg[0]}{pos:02d} {part!r} contains a delimiter or a "
+                                     "control character, which X12 cannot carry")
+        out.append(cs.join(parts))
+    seg = out
     check = validators(False).get(seg[0])
     if check is not None:
         trimmed = list(seg)
@@ -156,3 +164,23 @@ def _checked(seg: list[str], index: int, doc: dict[str, Any], forbidden: set[str
             pos, _, text = errors[0]
             raise CanonicalError(f"document {index} ({doc['type']} {doc.get('id')}): {text}")
     return seg
+
+
+def _check_structure(set_id: str, segments: list[list[str]], index: int,
+                     doc: dict[str, Any]) -> None:
+    """Walk the set's state machine over the built segments: a document the set cannot carry
+    (an 850 without lines, an 830 without items) is refused here, not by the partner."""
+    m = machine(set_id)
+    state = 0
+    where = f"document {index} ({doc['type']} {doc.get('id')})"
+    for seg in segments[1:]:
+        tr = m.transitions[state].get(seg[0])
+        if tr is None:
+            raise CanonicalError(f"{where}: {seg[0]} cannot be placed in an X12 {set_id}")
+        if tr[3]:
+            raise CanonicalError(f"{where}: an X12 {set_id} needs {', '.join(tr[3])} "
+                                 "(the document has nothing to put there)")
+        state = tr[0]
+    if m.se_missing[state]:
+        raise CanonicalError(f"{where}: an X12 {set_id} needs {', '.join(m.se_missing[state])} "
+                             "(for example at least one line)")

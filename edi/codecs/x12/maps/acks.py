@@ -13,7 +13,7 @@ from typing import Any
 
 from edi.codecs.base import CanonicalError, Envelope
 from edi.codecs.x12.dictionary import describe
-from edi.codecs.x12.maps.common import Context, MapError, Segment, date, g, header
+from edi.codecs.x12.maps.common import Context, MapError, Segment, g, header
 
 _GROUP_STATUS = {"A": "accepted", "E": "accepted", "P": "partially_accepted"}
 _SET_STATUS = {"A": "accepted", "E": "accepted"}
@@ -105,8 +105,7 @@ def read_997(segs: list[Segment], ctx: Context) -> dict[str, Any]:
     return doc
 
 
-def write_functional_ack(doc: dict[str, Any], *, version: str,
-                         cs: str = ">") -> tuple[str, list[Segment]]:
+def write_functional_ack(doc: dict[str, Any], *, version: str) -> tuple[str, list[Segment]]:
     impl = version >= "00501"
     set_id = "999" if impl else "997"
     s3, s4, s5 = ("IK3", "IK4", "IK5") if impl else ("AK3", "AK4", "AK5")
@@ -129,7 +128,7 @@ def write_functional_ack(doc: dict[str, Any], *, version: str,
                 if last != (seg, pos):
                     segs.append([s3, seg, str(pos), "", "8"])
                     last = (seg, pos)
-                segs.append([s4, element.replace(".", cs), "", err["code"],
+                segs.append([s4, element.split("."), "", err["code"],  # type: ignore[list-item]
                              err.get("x_value", "")])
             else:
                 codes.append(err["code"])
@@ -163,7 +162,8 @@ def read_ta1(el: Segment, envelope: Envelope) -> dict[str, Any]:
     d = g(el, 2)
     issued = envelope.date
     if len(d) == 6 and d.isdigit():
-        issued = date(d)
+        yy = int(d[:2])  # the ISA09 window: 70-99 are 19xx
+        issued = f"{2000 + yy if yy < 70 else 1900 + yy}-{d[2:4]}-{d[4:6]}"
     code = g(el, 5)
     doc = {"type": "functional_ack", "id": control, "issued": issued,
            "sender": envelope.sender, "receiver": envelope.receiver,
