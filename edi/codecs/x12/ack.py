@@ -8,16 +8,32 @@ findings give one more document of level ``interchange``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from edi.codecs.base import InterchangeResult, Issue
 from edi.codecs.x12.dictionary import describe
 
 
+_NOT_TAG = re.compile(r"[^A-Z0-9]")
+
+
+def _tag(segment: str | None) -> str:
+    """The segment id as an AK3 can carry it ('' when what was read is no tag at all)."""
+    tag = _NOT_TAG.sub("", (segment or "").upper())[:3]
+    return tag if len(tag) >= 2 else ""
+
+
+def _number(value: str | None) -> str:
+    """A control number an acknowledgement can carry (N0 1/9); garbage, already reported, is 0."""
+    value = (value or "").strip()
+    return value if value.isascii() and value.isdigit() and len(value) <= 9 else "0"
+
+
 def _error(issue: Issue) -> dict[str, Any]:
     err: dict[str, Any] = {}
     if issue.level in ("segment", "element") and issue.segment:
-        err["segment"] = issue.segment[:3]
+        err["segment"] = _tag(issue.segment)
         if issue.position:
             err["position"] = issue.position
         if issue.level == "element" and issue.element:
@@ -32,7 +48,7 @@ def _message_errors(issues: list[Issue]) -> list[dict[str, Any]]:
     located = [i for i in issues if i.level in ("segment", "element") and i.segment
                and i.position]
     located.sort(key=lambda i: (i.position or 0, i.segment or "", i.level != "segment"))
-    errors = [_error(i) for i in located]
+    errors = [_error(i) for i in located if _tag(i.segment)]
     codes: list[str] = []
     for i in issues:
         if i.level == "message" and i.code not in codes:
@@ -53,13 +69,15 @@ def ack_for(result: InterchangeResult, *, version: str = "00401",
     """
     env = result.envelope
     issued = (date or dt.datetime.now(dt.timezone.utc).date()).isoformat()
-    base = {"type": "functional_ack", "issued": issued, "sender": env.receiver or "unknown",
-            "receiver": env.sender or "unknown", "control_number": env.control_number or "0"}
+    control_no = _number(env.control_number)
+    base = {"type": "functional_ack", "issued": issued,
+            "sender": (env.receiver or "unknown")[:35],
+            "receiver": (env.sender or "unknown")[:35], "control_number": control_no}
     docs: list[dict[str, Any]] = []
     ic_errors = [i for i in result.issues if i.level == "interchange" and i.severity == "error"]
     if ic_errors or env.ack_requested:
         first = ic_errors[0] if ic_errors else None
-        docs.append({**base, "id": env.control_number, "acknowledged": env.control_number,
+        docs.append({**base, "id": control_no, "acknowledged": control_no,
                      "level": "interchange",
                      "status": "rejected" if first else "accepted",
                      "errors": [{"code": first.code, "message": describe("interchange", first.code)
@@ -70,7 +88,7 @@ def ack_for(result: InterchangeResult, *, version: str = "00401",
     for status in result.messages:
         by_group.setdefault(status.group, []).append(status)
     for n, group in enumerate(result.groups, start=1):
-        control = group.get("control_number") or "0"
+        control = _number(group.get("control_number"))
         group_errors = [i for i in group.get("issues", []) if i.severity == "error"]
         codes: list[str] = []
         for i in group_errors:
@@ -79,8 +97,10 @@ def ack_for(result: InterchangeResult, *, version: str = "00401",
         sets, accepted = group.get("sets", 0), group.get("accepted", 0)
         messages = []
         for status in by_group.get(group.get("control_number"), []):
-            messages.append({"ref": status.message_ref or "0000", "type": status.message_type
-                             or "000", "status": "accepted" if status.accepted else "rejected",
+            ref = _NOT_TAG.sub("", status.message_ref.upper())[:9].rjust(4, "0")
+            kind = _NOT_TAG.sub("", status.message_type.upper())[:3].rjust(3, "0")
+            messages.append({"ref": ref, "type": kind,
+                             "status": "accepted" if status.accepted else "rejected",
                              "errors": _message_errors(status.issues)})
         if codes or (sets and accepted == 0):
             state = "rejected"
@@ -89,7 +109,9 @@ def ack_for(result: InterchangeResult, *, version: str = "00401",
         else:
             state = "accepted"
         doc = {**base, "id": f"{n:04d}", "acknowledged": control, "level": "group",
-               "group": control, "functional_id": group.get("functional_id") or "XX",
+               "group": control,
+               "functional_id": _NOT_TAG.sub("", (group.get("functional_id") or "").upper())[:2]
+               or "XX",
                "status": state, "errors": [{"code": c, "message": describe("group", c)}
                                            for c in codes[:5]],
                "messages": messages}

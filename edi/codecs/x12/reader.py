@@ -598,6 +598,9 @@ def _suspect(doc: dict) -> bool:
     """
     if not doc.get("id") or not doc.get("issued"):
         return True
+    if not (0 < len(doc["sender"]) <= 35 and 0 < len(doc["receiver"]) <= 35
+            and 0 < len(doc["control_number"]) <= 14):
+        return True
     for key in ("buyer", "supplier", "ship_to", "carrier"):
         party = doc.get(key)
         if party is not None and len(party.get("id", "")) > 35:
