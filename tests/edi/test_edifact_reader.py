@@ -261,3 +261,12 @@ def test_syntax4_repetition_is_reported_and_first_kept() -> None:
     msg = only_message(data)
     assert msg.accepted and msg.document["lines"][0]["buyer_part"] == "BP1"
     assert [(i.code, i.severity) for i in msg.issues] == [("16", "warning")]
+
+
+def test_data_without_terminator_is_refused_not_buffered(monkeypatch) -> None:
+    from edi.codecs.edifact import syntax
+
+    monkeypatch.setattr(syntax, "MAX_SEGMENT", 1000)
+    data = b"UNB+UNOC:3+A+B+240101:1200+1'" + b"X" * 5000
+    with pytest.raises(EdiSyntaxError, match="terminator"):
+        read_all(data, chunk_size=256)

@@ -93,6 +93,7 @@ DEFAULT = Separators()
 DEFAULT_V4 = Separators(repetition="*")
 
 _BOM = b"\xef\xbb\xbf"
+MAX_SEGMENT = 16 << 20  # a segment this long is a wrong terminator, not data
 _WS = b" \t\r\n\x00\x1a"
 
 
@@ -202,6 +203,11 @@ class Splitter:
                     return False
             else:
                 self.tail = parts.pop()
+                if len(self.tail) > MAX_SEGMENT:
+                    raise EdiSyntaxError(
+                        f"no segment terminator {self.term!r} in {len(self.tail)} bytes: not "
+                        "EDIFACT, or the wrong terminator"
+                    )
                 if rel and rel in buf:
                     parts = _join_released(parts, self.term, rel)
                     # a release char at the very end of a piece escapes the terminator after it
