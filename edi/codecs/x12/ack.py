@@ -77,7 +77,8 @@ def ack_for(result: InterchangeResult, *, version: str = "00401",
     ic_errors = [i for i in result.issues if i.level == "interchange" and i.severity == "error"]
     if ic_errors or env.ack_requested:
         first = ic_errors[0] if ic_errors else None
-        docs.append({**base, "id": control_no, "acknowledged": control_no,
+        docs.append({**base, "issued": env.date or issued,  # TA102: the interchange's date
+                     "id": control_no, "acknowledged": control_no,
                      "level": "interchange",
                      "status": "rejected" if first else "accepted",
                      "errors": [{"code": first.code, "message": describe("interchange", first.code)
