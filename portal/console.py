@@ -12,13 +12,19 @@ from suppliers.models import DespatchAdvice, Invitation, PurchaseOrder
 
 
 def overview(request: HttpRequest) -> dict[str, Any]:
+    blocks = []
+    if request.user.has_perm("edi.view_interchange"):
+        from edi.admin import edi_overview
+
+        blocks.append({"template": "admin/edi/overview_block.html", "data": edi_overview()})
     if not request.user.has_perm("suppliers.view_purchaseorder"):
-        return {}
+        return {"blocks": blocks} if blocks else {}
     po_counts = dict(PurchaseOrder.objects.values_list("status").annotate(n=Count("id")))
     asn_counts = dict(DespatchAdvice.objects.values_list("status").annotate(n=Count("id")))
     return {
         "orders": [(label, po_counts.get(value, 0), value) for value, label in PurchaseOrder.Status.choices],
         "asns": [(label, asn_counts.get(value, 0), value) for value, label in DespatchAdvice.Status.choices],
+        "blocks": blocks,
         "pending_invitations": Invitation.objects.filter(
             accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
         ).count(),

@@ -260,7 +260,17 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "edi-poll-folders": {"task": "edi.tasks.poll_everything", "schedule": env.float("EDI_POLL_SECONDS", default=5.0)},
+    "edi-resume-stalled": {"task": "edi.tasks.resume_stalled", "schedule": 60.0},
+}
+
+# --- EDI hub ---------------------------------------------------------------------------------
+# A dropped file is picked up once it has not changed for this long (partners should still
+# write to a temporary name and rename).
+EDI_FILEDROP_SETTLE_SECONDS = env.float("EDI_FILEDROP_SETTLE_SECONDS", default=2.0)
+# AS2 bodies are streamed to disk; anything larger is refused with HTTP 413.
+AS2_MAX_BODY_BYTES = env.int("AS2_MAX_BODY_BYTES", default=512 * 1024 * 1024)
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from edi import views as edi_views
 from portal.views import health, invitations, pages
 
 
@@ -28,5 +29,7 @@ urlpatterns = [
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("as2/", edi_views.as2_inbox, name="as2-inbox"),
+    path("as2/mdn/", edi_views.as2_mdn_inbox, name="as2-mdn"),
     path("healthz", health.healthz, name="healthz"),
 ]

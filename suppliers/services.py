@@ -253,7 +253,21 @@ def purchase_order_transition(
         fields.append("issued_at")
     order.save(update_fields=fields)
     event_record(actor=actor, verb=f"po.{to}", obj=order, payload={"from": current, "to": to, "reason": reason})
+    if to == PurchaseOrder.Status.ISSUED and order.supplier.edi_enabled:
+        _dispatch_to_partner(order)
     return order
+
+
+def _dispatch_to_partner(order: PurchaseOrder) -> None:
+    """An issued order of an EDI supplier leaves as ORDERS/850 (ORDCHG/860 for a revision).
+
+    The domain knows the EDI hub only through this one queued call; the hub finds the partner
+    and is idempotent per order and revision.
+    """
+    from edi.tasks import dispatch_purchase_order
+
+    pk, revision = order.pk, order.revision
+    transaction.on_commit(lambda: dispatch_purchase_order.delay(pk, revision))
 
 
 # --- Despatch advices (ASNs) ----------------------------------------------------------------
@@ -360,3 +374,224 @@ def goods_receipt_create(
         despatch_advice_transition(advice=advice, to=DespatchAdvice.Status.RECEIVED, actor=actor)
     event_record(actor=actor, verb="receipt.created", obj=receipt, payload={"lines": len(line_inputs)})
     return receipt
+
+
+# --- Order responses (EDI ORDRSP/855 and the portal's confirmation) ------------------------------
+
+@dataclass
+class LineResponse:
+    line: PurchaseOrderLine
+    status: str  # accepted | changed | rejected
+    quantity: Decimal | None = None
+    delivery_date: date | None = None
+    reason: str = ""
+
+
+@transaction.atomic
+def purchase_order_respond(
+    *, order: PurchaseOrder, responses: Iterable[LineResponse], actor: AnyActor, source: str = "web",
+) -> PurchaseOrder:
+    """Apply a supplier's answer per line: accept, change quantity and/or date, or reject.
+
+    The order becomes CONFIRMED once no line is pending (REJECTED when every line is rejected).
+    Refuses rejections the buyer has forbidden on the order and lines of another order.
+    """
+    order = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
+    if order.status not in (PurchaseOrder.Status.ISSUED, PurchaseOrder.Status.CONFIRMED):
+        raise InvalidTransition(order, order.status, "responded")
+    changes = []
+    for r in responses:
+        line = r.line
+        if line.order_id != order.pk:
+            raise DomainError(f"Line {line} is not on order {order.number}.")
+        if r.status not in ("accepted", "changed", "rejected"):
+            raise DomainError(f"Unknown line status {r.status!r}.")
+        if r.status == "rejected":
+            if not order.allow_rejection:
+                raise DomainError(f"The buyer does not allow rejecting lines of {order.number}.")
+            line.confirmation = PurchaseOrderLine.Confirmation.REJECTED
+            line.confirmed_quantity = Decimal(0)
+            line.confirmed_date = None
+            line.rejection_reason = (r.reason or "rejected by the supplier")[:200]
+        else:
+            quantity = line.quantity if r.quantity is None else r.quantity
+            when = r.delivery_date or line.requested_date
+            if quantity < 0:
+                raise DomainError("A confirmed quantity cannot be negative.")
+            changed = r.status == "changed" or quantity != line.quantity or when != line.requested_date
+            line.confirmation = (
+                PurchaseOrderLine.Confirmation.CHANGED if changed else PurchaseOrderLine.Confirmation.ACCEPTED
+            )
+            line.confirmed_quantity = quantity
+            line.confirmed_date = when
+            line.rejection_reason = ""
+        line.save(update_fields=["confirmation", "confirmed_quantity", "confirmed_date", "rejection_reason"])
+        changes.append({"line": line.line_no, "status": line.confirmation,
+                        "quantity": str(line.confirmed_quantity), "date": str(line.confirmed_date or "")})
+    event_record(actor=actor, verb="po.responded", obj=order, payload={"source": source, "lines": changes})
+    lines = list(order.lines.filter(cancelled=False))
+    if lines and all(li.confirmation != PurchaseOrderLine.Confirmation.PENDING for li in lines):
+        target = (PurchaseOrder.Status.REJECTED
+                  if all(li.confirmation == PurchaseOrderLine.Confirmation.REJECTED for li in lines)
+                  else PurchaseOrder.Status.CONFIRMED)
+        if order.status != target:
+            purchase_order_transition(order=order, to=target, actor=actor)
+    return order
+
+
+# --- Purchase orders from the ERP (API, canonical JSON, IDoc) --------------------------------
+
+@dataclass
+class UpsertResult:
+    order: PurchaseOrder
+    created: bool
+    changed: bool
+
+
+def _plant_for(party: dict[str, Any] | None) -> Plant:
+    ident = (party or {}).get("id", "")
+    plant = Plant.objects.filter(code=ident).first() or (Plant.objects.filter(gln=ident).first() if ident else None)
+    if plant is None:
+        raise DomainError(f"Unknown ship-to plant {ident!r}.")
+    return plant
+
+
+@transaction.atomic
+def purchase_order_upsert(*, document: dict[str, Any], actor: AnyActor, source: str) -> UpsertResult:
+    """Create or replace a PO from a canonical ``purchase_order``, by number and revision.
+
+    The same number and revision twice changes nothing (idempotent); an older revision than the
+    one on file is refused; a newer one replaces header and lines and sends the order back to the
+    supplier for confirmation. Lines missing from a new revision are cancelled, never deleted.
+    ``purpose: cancel`` cancels the order.
+    """
+    number = str(document.get("id") or "").strip()
+    if not number:
+        raise DomainError("The purchase order has no number (id).")
+    revision = int(document.get("revision") or 0)
+    supplier_ref = (document.get("supplier") or {}).get("id", "")
+    supplier = Supplier.objects.filter(code=supplier_ref).first()
+    if supplier is None:
+        raise DomainError(f"Unknown supplier {supplier_ref!r}.")
+    existing = PurchaseOrder.objects.select_for_update().filter(number=number).first()
+    if existing is not None and existing.supplier_id != supplier.pk:
+        raise DomainError(f"Purchase order {number} belongs to another supplier.")
+    if document.get("purpose") == "cancel":
+        if existing is None:
+            raise DomainError(f"Cannot cancel unknown purchase order {number}.")
+        if existing.status != PurchaseOrder.Status.CANCELLED:
+            purchase_order_transition(order=existing, to=PurchaseOrder.Status.CANCELLED, actor=actor, reason="ERP")
+            return UpsertResult(existing, False, True)
+        return UpsertResult(existing, False, False)
+    if existing is not None and revision < existing.revision:
+        raise DomainError(f"Revision {revision} of {number} is older than revision {existing.revision} on file.")
+    if existing is not None and revision == existing.revision:
+        return UpsertResult(existing, False, False)
+    ship_to = _plant_for(document.get("ship_to"))
+    issued = date.fromisoformat(document["issued"]) if document.get("issued") else timezone.localdate()
+    currency = document.get("currency") or "USD"
+    raw_lines = document.get("lines") or []
+    if not raw_lines:
+        raise DomainError("A purchase order needs at least one line.")
+    parts = {p.buyer_part_number: p for p in Part.objects.filter(
+        buyer_part_number__in=[str(li.get("buyer_part", "")) for li in raw_lines])}
+    inputs = []
+    for li in raw_lines:
+        part = parts.get(str(li.get("buyer_part", "")))
+        if part is None:
+            raise DomainError(f"Line {li.get('line')}: unknown part {li.get('buyer_part')!r}.")
+        try:
+            line_no = int(str(li.get("line")))
+        except ValueError as exc:
+            raise DomainError(f"Line number {li.get('line')!r} is not a number.") from exc
+        when = li.get("delivery_date") or document.get("delivery_date")
+        if not when:
+            raise DomainError(f"Line {line_no}: no delivery date.")
+        inputs.append(LineInput(
+            line_no=line_no, part=part, quantity=Decimal(str(li["quantity"])), price=Decimal(str(li.get("price") or 0)),
+            requested_date=date.fromisoformat(when), unit=str(li.get("unit") or part.unit)[:3],
+            supplier_part_number=str(li.get("supplier_part") or ""),
+        ))
+    if existing is None:
+        order = purchase_order_create(
+            number=number, supplier=supplier, ship_to=ship_to, order_date=issued, lines=inputs, actor=actor,
+            currency=currency, revision=revision, source=source,
+        )
+        return UpsertResult(order, True, True)
+    order = existing
+    order.revision, order.ship_to, order.order_date, order.currency = revision, ship_to, issued, currency
+    order.full_clean()
+    order.save()
+    current = {line.line_no: line for line in order.lines.all()}
+    seen = set()
+    for li in inputs:
+        seen.add(li.line_no)
+        line = current.get(li.line_no)
+        if line is None:
+            PurchaseOrderLine.objects.create(
+                order=order, line_no=li.line_no, part=li.part, quantity=li.quantity, price=li.price,
+                requested_date=li.requested_date, unit=li.unit, supplier_part_number=li.supplier_part_number,
+            )
+            continue
+        line.part, line.quantity, line.price = li.part, li.quantity, li.price
+        line.requested_date, line.unit, line.cancelled = li.requested_date, li.unit, False
+        if li.supplier_part_number:
+            line.supplier_part_number = li.supplier_part_number
+        line.confirmation, line.confirmed_quantity, line.confirmed_date = "pending", None, None
+        line.rejection_reason = ""
+        line.save()
+    for line_no, line in current.items():
+        if line_no not in seen and not line.cancelled:
+            line.cancelled = True
+            line.save(update_fields=["cancelled"])
+    event_record(actor=actor, verb="po.revised", obj=order, payload={"revision": revision, "source": source})
+    if order.status != PurchaseOrder.Status.DRAFT:
+        purchase_order_transition(order=order, to=PurchaseOrder.Status.ISSUED, actor=actor, reason=f"revision {revision}")
+    return UpsertResult(order, False, True)
+
+
+# --- Invoices --------------------------------------------------------------------------------
+
+@transaction.atomic
+def invoice_record(
+    *, supplier: Supplier, document: dict[str, Any], actor: AnyActor, source: str = "edi",
+) -> tuple[Any, bool]:
+    """Record a supplier invoice from a canonical ``invoice``; the same number twice is one invoice."""
+    from suppliers.models import Invoice, InvoiceLine
+
+    number = str(document.get("id") or "").strip()
+    if not number:
+        raise DomainError("The invoice has no number.")
+    existing = Invoice.objects.filter(supplier=supplier, number=number).first()
+    if existing is not None:
+        return existing, False
+    order = None
+    if document.get("order"):
+        order = PurchaseOrder.objects.filter(supplier=supplier, number=document["order"]).first()
+        if order is None:
+            raise DomainError(f"Invoice {number} refers to unknown order {document['order']!r} of {supplier.code}.")
+    invoice = Invoice.objects.create(
+        number=number, supplier=supplier, order=order, kind=document.get("kind", "invoice"),
+        invoice_date=date.fromisoformat(document.get("issued") or timezone.localdate().isoformat()),
+        currency=document.get("currency") or (order.currency if order else "USD"),
+        total=Decimal(str(document.get("total") or 0)), tax=Decimal(str(document.get("tax") or 0)), source=source,
+    )
+    for li in document.get("lines") or []:
+        line_order = order
+        if li.get("order") and (order is None or li["order"] != order.number):
+            line_order = PurchaseOrder.objects.filter(supplier=supplier, number=li["order"]).first()
+        order_line = None
+        if line_order is not None:
+            candidates = line_order.lines.select_related("part")
+            order_line = next((c for c in candidates if str(c.line_no) == str(li.get("line", "")).lstrip("0")
+                               or c.part.buyer_part_number == li.get("buyer_part")), None)
+        InvoiceLine.objects.create(
+            invoice=invoice, line_no=str(li.get("line", ""))[:10], order_line=order_line,
+            part=order_line.part if order_line else Part.objects.filter(buyer_part_number=li.get("buyer_part", "")).first(),
+            buyer_part=str(li.get("buyer_part", ""))[:35], quantity=Decimal(str(li.get("quantity") or 0)),
+            price=Decimal(str(li["price"])) if li.get("price") else None,
+            amount=Decimal(str(li["amount"])) if li.get("amount") else None,
+        )
+    event_record(actor=actor, verb="invoice.received", obj=invoice, supplier=supplier,
+                 payload={"total": str(invoice.total), "currency": invoice.currency, "source": source})
+    return invoice, True

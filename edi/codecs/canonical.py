@@ -87,6 +87,12 @@ def _party(v: Any) -> str | None:
     return None
 
 
+def _int_nonneg(v: Any) -> str | None:
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        return "must be a whole number, 0 or more"
+    return None
+
+
 def _int_pos(v: Any) -> str | None:
     if isinstance(v, bool) or not isinstance(v, int) or v < 1:
         return "must be a positive integer"
@@ -119,6 +125,7 @@ _SPECS: dict[str, dict[str, Any]] = {
     PURCHASE_ORDER: {
         **_HEADER,
         "purpose": (True, _enum(PO_PURPOSES)),
+        "revision": (False, _int_nonneg),
         "currency": (False, _pattern(_CURRENCY, "an ISO 4217 code")),
         "buyer": (False, _party),
         "supplier": (False, _party),
@@ -148,6 +155,7 @@ _SPECS: dict[str, dict[str, Any]] = {
             "unit": (False, _UNIT_CHECK),
             "price": (False, _DEC_CHECK),
             "delivery_date": (False, _DATE_CHECK),
+            "reason": (False, _text(200)),
         }),
     },
     DESPATCH_ADVICE: {

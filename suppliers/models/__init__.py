@@ -2,6 +2,7 @@
 
 from suppliers.models.audit import Event
 from suppliers.models.catalog import Part, Plant, SupplierPart
+from suppliers.models.invoicing import Invoice, InvoiceLine
 from suppliers.models.orders import PurchaseOrder, PurchaseOrderLine
 from suppliers.models.receiving import GoodsReceipt, GoodsReceiptLine
 from suppliers.models.shipping import (
@@ -23,6 +24,8 @@ __all__ = [
     "GoodsReceipt",
     "GoodsReceiptLine",
     "Invitation",
+    "Invoice",
+    "InvoiceLine",
     "Part",
     "Plant",
     "PurchaseOrder",
