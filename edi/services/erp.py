@@ -42,3 +42,18 @@ def parse_idoc_file(interchange: Interchange, path: Path, store: Callable[..., I
     from edi.services.inbound import PipelineError
 
     raise PipelineError("IDoc XML files are read once the SAP IDoc integration is installed")
+
+
+def erp_publish(*, document: dict[str, Any], supplier_code: str, source: str, key: str) -> str:
+    """Hand a document that did not arrive by EDI (a portal confirmation or ASN, an API call) to
+    the ERP, the same way EDI documents are handed over: one canonical JSON file in the outbox.
+
+    ``key`` makes the file name stable (``web-asn-123``): publishing the same thing again rewrites
+    the same file. Returns the file name. (The ERP API's change feeds build on this call.)
+    """
+    outbox = hub_paths().erp_outbox
+    name = f"{document.get('type', 'document')}-{_UNSAFE.sub('_', supplier_code)}-{_UNSAFE.sub('_', key)[:80]}.json"
+    body = dict(document)
+    body.setdefault("x_tsunagi", {"supplier": supplier_code, "source": source})
+    write_atomic(outbox / name, json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode())
+    return name
