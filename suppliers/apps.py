@@ -11,4 +11,6 @@ class SuppliersConfig(AppConfig):
 
         from suppliers.roles import ensure_buyer_roles
 
-        post_migrate.connect(ensure_buyer_roles, sender=self)
+        # After every app's migrate: the roles name permissions of later apps (edi, quality...),
+        # which exist only once those apps' own post_migrate has created them.
+        post_migrate.connect(ensure_buyer_roles, dispatch_uid="suppliers.ensure_buyer_roles")

@@ -28,6 +28,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "event": ("view",),
         },
         "auth": {"user": ("view", "add", "change")},
+        "edi": {"tradingpartner": ("view",), "interchange": ("view",), "interchangemessage": ("view",)},
     },
     QUALITY_ENGINEER: {
         "suppliers": {
@@ -50,7 +51,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "despatchadvice": ("view",),
             "event": ("view",),
         },
-        "edi": {},  # filled in by the partner exchange: partners, interchanges
+        "edi": {
+            "hubsettings": ("view", "change"),
+            "tradingpartner": ("view", "add", "change"),
+            "interchange": ("view", "change"),  # change = reprocess / send again
+            "interchangemessage": ("view",),
+        },
     },
 }
 
