@@ -92,6 +92,7 @@ class Command(BaseCommand):
             suppliers = self._suppliers(actor)
             parts = self._parts(suppliers)
             self._users(suppliers)
+            self._edi_partner(suppliers)
         created = 0
         for month in _month_starts(today, months):
             for index, (supplier, commodity) in enumerate(suppliers):
@@ -119,6 +120,17 @@ class Command(BaseCommand):
             )
             out.append((supplier, commodity))
         return out
+
+    def _edi_partner(self, suppliers: list[tuple[Supplier, str]]) -> None:
+        """Lumen trades by EDI: an X12 file-drop partner (var/edi/LUMEN-X12/in, out, archive, error)."""
+        from edi.models import HubSettings, TradingPartner
+
+        HubSettings.get()
+        lumen = next(s for s, _c in suppliers if s.code == "LUMEN")
+        TradingPartner.objects.get_or_create(code="LUMEN-X12", defaults={
+            "name": "Lumen Semiconductor EDI", "supplier": lumen, "standard": "x12", "version": "004010",
+            "interchange_id": "LUMENSEMI", "qualifier": "ZZ", "transport": "filedrop", "ack": True,
+        })
 
     def _parts(self, suppliers: list[tuple[Supplier, str]]) -> dict[str, list[SupplierPart]]:
         by_supplier: dict[str, list[SupplierPart]] = {}
