@@ -399,7 +399,7 @@ def map_desadv(segs: list[Segment], groups: list, ctx: Context) -> dict[str, Any
             in_batch = False
         elif tag == "GIN":
             qual = el(seg, 1)
-            ids = [comp(seg, i, 1) for i in range(2, min(len(seg), 7)) if comp(seg, i, 1)]
+            ids = _first_components(seg, 2, 7)
             if line is None or pac is not None:
                 if qual in ("BJ", "AW") and cps is not None:
                     for sscc in ids:
@@ -508,6 +508,17 @@ def map_desadv(segs: list[Segment], groups: list, ctx: Context) -> dict[str, Any
     if packages:
         doc["packages"] = [_pkg_order(p) for p in packages]
     return _order(doc, ("type", "id", "issued", "sender", "receiver", "control_number"))
+
+
+def _first_components(seg: Segment, start: int, stop: int) -> list[str]:
+    """The non-empty first components of elements ``start``..``stop - 1`` (GIN identity numbers)."""
+    out = []
+    for v in seg[start:stop]:
+        if v.__class__ is list:
+            v = v[0]
+        if v and v.__class__ is str:
+            out.append(v)
+    return out
 
 
 def _new_package(cps: str, cur: list[dict[str, Any]], pac: dict[str, Any] | None) -> dict[str, Any]:

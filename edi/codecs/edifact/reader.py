@@ -88,6 +88,7 @@ class _Interchange:
         self.odd_chars: re.Pattern[str] | None = None
         self.envelope = Envelope(standard="edifact", sender="", receiver="", control_number="")
         self.clean: dict[tuple[bool, bool], set[str]] = {}
+        self.walks: dict[tuple, tuple] = {}
         self.tokenizer = make_tokenizer(seps)
 
     def issue(self, code: str, message: str, *, segment: str | None = None,
@@ -158,8 +159,10 @@ def _read_interchange(sp: Splitter, seps: Separators, explicit: bool, issues: li
     seps = ic.seps
     ic.tokenizer = make_tokenizer(seps)
     message: list[bytes] | None = None
+    unt_head = b"UNT" + seps.element.encode("latin-1")
     while True:
-        raw = sp.next()
+        pending = sp.pending
+        raw = pending.pop() if pending else sp.next()  # inlined Splitter.next: the hot path
         if raw is None:
             if message is not None:
                 yield _message(ic, message, missing_unt=True)
@@ -173,7 +176,7 @@ def _read_interchange(sp: Splitter, seps: Separators, explicit: bool, issues: li
             raw = raw.lstrip(b" \t")
         tag = raw[:3]
         if message is not None:
-            if tag == b"UNT" and raw[3:4] == seps.element.encode("latin-1"):
+            if tag == b"UNT" and raw[:4] == unt_head:
                 message.append(raw)
                 yield _message(ic, message)
                 message = None
@@ -340,6 +343,40 @@ def _result(ic: _Interchange) -> InterchangeResult:
                              groups=groups, message_count=ic.message_count)
 
 
+_UNKNOWN = "?"  # plan marker: a segment unknown to the directory, skipped with a warning
+_WALK_CACHE_SIZE = 4096
+
+
+def _walk(ic: _Interchange, structure, tags: tuple[str, ...], lenient: bool, missing_unt: bool):
+    """Place the segments of a message in its structure: ``(plan, groups, findings)``.
+
+    ``plan`` has per segment its group name, ``None`` when it fits nowhere or ``_UNKNOWN``.
+    The walk depends on nothing but the tag sequence, and messages of one interchange mostly
+    repeat a handful of shapes, so the outcome is memoised per sequence: the second DESADV with
+    the same segments costs one dict lookup instead of a walk.
+    """
+    key = (structure.name, lenient, missing_unt, tags)
+    cache = ic.walks
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    walker = structure.walker()
+    known = structure.tags
+    plan: list[str | None] = []
+    for pos, tag in enumerate(tags, 1):
+        if lenient and tag not in known and tag not in d96a.SEGMENTS:
+            plan.append(_UNKNOWN)
+            continue
+        plan.append(walker.feed(tag, pos))
+    if not missing_unt:
+        walker.finish(len(tags))
+    result = (tuple(plan), tuple(None if g is _UNKNOWN else g for g in plan), tuple(walker.findings))
+    if len(cache) >= _WALK_CACHE_SIZE:
+        cache.clear()
+    cache[key] = result
+    return result
+
+
 def _message(ic: _Interchange, raws: list[bytes], missing_unt: bool = False) -> MessageResult:
     seps = ic.seps
     enc = ic.encoding
@@ -357,6 +394,19 @@ def _message(ic: _Interchange, raws: list[bytes], missing_unt: bool = False) -> 
     tok = ic.tokenizer
     bad_chars, odd_chars = ic.bad_chars, ic.odd_chars
     odd_reported = False
+    # fast path: the whole message decodes and (for the ISO 646 syntax levels) holds no
+    # character to report; otherwise the segment-by-segment loop below finds and locates them
+    try:
+        texts = [raw.decode(enc) for raw in raws]
+    except UnicodeDecodeError:
+        texts = []
+    if texts and bad_chars is not None:
+        joined = " ".join(texts)  # a space is allowed at every level
+        if bad_chars.search(joined) or odd_chars.search(joined):  # type: ignore[union-attr]
+            texts = []
+    if texts:
+        segs = [tok(text) for text in texts]
+        raws = []
     for pos, raw in enumerate(raws, 1):
         try:
             text = raw.decode(enc)
@@ -425,38 +475,35 @@ def _message(ic: _Interchange, raws: list[bytes], missing_unt: bool = False) -> 
     else:
         findings.append(("3", f"message type {mtype!r} has no canonical translation", 1, "UNH",
                          "2.1", "error"))
-    groups: list[str | None] = []
+    groups: tuple[str | None, ...] = ()
     if structure is not None:
-        walker = structure.walker()
-        known = structure.tags
+        plan, groups, walk_findings = _walk(ic, structure, tuple([seg[0] for seg in segs]),
+                                            lenient, missing_unt)
         syntax = "4" if ic.syntax_version == "4" else "3"
         # segments already found clean in this interchange (same text, same rules) are not
         # checked again: qualifiers, package codes and dates repeat message after message
         clean = ic.clean.setdefault((lenient, codes_lenient), set())
         if len(clean) > 50_000:
             clean.clear()
-        for pos, seg in enumerate(segs, 1):
-            tag = seg[0]
-            if lenient and tag not in known and tag not in d96a.SEGMENTS:
+        pos = 0
+        for seg, g, text in zip(segs, plan, texts):
+            pos += 1
+            if g is None:
+                continue  # placed nowhere: the walk reported it
+            if g is _UNKNOWN:
+                tag = seg[0]
                 findings.append(("15", f"segment {tag!r} is unknown in D.96A: ignored", pos,
                                  tag, None, "warning"))
-                groups.append(None)
                 continue
-            g = walker.feed(tag, pos)
-            groups.append(g)
-            if g is not None:
-                text = texts[pos - 1]
-                if text in clean:
-                    continue
-                checker = checker_for(tag, syntax)
-                if checker is not None:
-                    before = len(findings)
-                    checker.check(seg, pos, lenient, findings, codes_lenient)
-                    if len(findings) == before and text:
-                        clean.add(text)
-        if not missing_unt:
-            walker.finish(n)
-        findings.extend(walker.findings)
+            if text in clean:
+                continue
+            checker = checker_for(seg[0], syntax)
+            if checker is not None:
+                before = len(findings)
+                checker.check(seg, pos, lenient, findings, codes_lenient)
+                if len(findings) == before and text:
+                    clean.add(text)
+        findings.extend(walk_findings)
     accepted = ic.fatal is None and not any(f[5] == "error" for f in findings)
     issues = [
         Issue(code, text, "element" if element else ("message" if tag is None else "segment"),
