@@ -17,6 +17,7 @@ from edi.codecs.base import MessageResult
 from edi.codecs.canonical import validate_document
 from edi.codecs.x12 import read, write
 from edi.codecs.x12.dictionary import describe
+from edi.codecs.x12.units import REC20_TO_X12
 
 HEAD = {"sender": "BUYER01", "receiver": "SUPPLIER01", "control_number": "000000777"}
 SETTINGS = settings(max_examples=60, deadline=None,
@@ -30,7 +31,10 @@ dates = st.dates(min_value=__import__("datetime").date(2000, 1, 1),
                  max_value=__import__("datetime").date(2099, 12, 31)).map(lambda d: d.isoformat())
 qty = st.from_regex(r"[1-9][0-9]{0,5}(\.[0-9]{1,3})?", fullmatch=True)
 money = st.from_regex(r"-?[1-9][0-9]{0,6}\.[0-9]{2}", fullmatch=True)
-unit = st.sampled_from(["EA", "CA", "PC", "KG", "BX", "RL", "FT"])
+# canonical units are Rec. 20: codes the X12 table translates (PCE <-> PC...) and two-character
+# codes outside its X12 column, which pass through unchanged
+unit = st.one_of(st.sampled_from(sorted(REC20_TO_X12)),
+                 st.sampled_from(["EA", "PR", "BX", "PK", "KT"]))
 currency = st.sampled_from(["USD", "EUR", "JPY", "CNY"])
 
 

@@ -23,6 +23,7 @@ from edi.codecs.x12.maps.common import (
     write_products,
     x12_date,
 )
+from edi.codecs.x12.units import unit_from_x12, unit_to_x12
 
 _SCHEDULE_ROLES = {"BY": ("buyer", 0), "MI": ("buyer", 1), "SU": ("supplier", 0),
                    "SE": ("supplier", 1), "VN": ("supplier", 2), "ST": ("ship_to", 0)}
@@ -56,7 +57,7 @@ def read_830(segs: list[Segment], ctx: Context) -> dict[str, Any]:
         elif tag == "UIT":
             unit = first_component(g(el, 1), ctx.cs)
             if unit:
-                line["unit"] = unit
+                line["unit"] = unit_from_x12(unit)
         elif tag == "PID":
             if g(el, 1) == "F" and g(el, 5) and "description" not in line:
                 line["description"] = g(el, 5)
@@ -86,7 +87,7 @@ def write_delivery_schedule(doc: dict[str, Any]) -> tuple[str, list[Segment]]:
             raise CanonicalError("an 830 line needs buyer_part, supplier_part or gtin")
         segs.append(["LIN", line.get("line", ""), *products])
         if line.get("unit"):
-            segs.append(["UIT", line["unit"]])
+            segs.append(["UIT", unit_to_x12(line["unit"], f"line {line.get('line', '')}")])
         if line.get("description"):
             segs.append(["PID", "F", "", "", "", line["description"]])
         for p in line["schedule"]:
@@ -132,7 +133,7 @@ def read_810(segs: list[Segment], ctx: Context) -> dict[str, Any]:
             if g(el, 2):
                 line["quantity"] = dec(g(el, 2))
             if g(el, 3):
-                line["unit"] = g(el, 3)
+                line["unit"] = unit_from_x12(g(el, 3))
             if g(el, 4):
                 line["price"] = dec(g(el, 4))
             lines.append(line)
@@ -164,7 +165,8 @@ def write_invoice(doc: dict[str, Any]) -> tuple[str, list[Segment]]:
         if key in doc:
             segs.append(write_party(code, doc[key]))
     for line in doc["lines"]:
-        qty, unit, price = line.get("quantity", ""), line.get("unit", ""), line.get("price", "")
+        qty, price = line.get("quantity", ""), line.get("price", "")
+        unit = unit_to_x12(line.get("unit", ""), f"line {line['line']}")
         segs.append(["IT1", line["line"], qty, unit, price, "PE" if price else ""]
                     + write_products(line))
         if line.get("description"):

@@ -19,6 +19,7 @@ from edi.codecs.x12.maps.common import (
     write_products,
     x12_date,
 )
+from edi.codecs.x12.units import unit_from_x12, unit_to_x12
 
 _PO_ROLES = {"BY": ("buyer", 0), "SE": ("supplier", 0), "SU": ("supplier", 1),
              "VN": ("supplier", 2), "ST": ("ship_to", 0)}
@@ -66,7 +67,7 @@ def read_850(segs: list[Segment], ctx: Context) -> dict[str, Any]:
             if qty:
                 line["quantity"] = dec(qty)
             if unit:
-                line["unit"] = unit
+                line["unit"] = unit_from_x12(unit)
             if price:
                 line["price"] = dec(price)
             lines.append(line)
@@ -107,7 +108,8 @@ def write_purchase_order(doc: dict[str, Any]) -> tuple[str, list[Segment]]:
         if key in doc:
             segs.append(write_party(code, doc[key]))
     for line in doc["lines"]:
-        qty, unit, price = line.get("quantity", ""), line.get("unit", ""), line.get("price", "")
+        qty, price = line.get("quantity", ""), line.get("price", "")
+        unit = unit_to_x12(line.get("unit", ""), f"line {line['line']}")
         if change:
             segs.append(["POC", line["line"], _ACTION_POC[line.get("action")], qty, "", unit,
                          price, "PE" if price else ""] + write_products(line))
@@ -156,7 +158,7 @@ def read_855(segs: list[Segment], ctx: Context) -> dict[str, Any]:
             if g(el, 2):
                 line["quantity"] = dec(g(el, 2))
             if g(el, 3):
-                line["unit"] = g(el, 3)
+                line["unit"] = unit_from_x12(g(el, 3))
             if g(el, 4):
                 line["price"] = dec(g(el, 4))
             lines.append(line)
@@ -173,7 +175,7 @@ def read_855(segs: list[Segment], ctx: Context) -> dict[str, Any]:
             if g(el, 2):
                 line["quantity"] = dec(g(el, 2))
             if g(el, 3):
-                line["unit"] = g(el, 3)
+                line["unit"] = unit_from_x12(g(el, 3))
             if g(el, 5):
                 line["delivery_date"] = date(g(el, 5))
     for ln in lines:
@@ -192,7 +194,8 @@ def write_order_response(doc: dict[str, Any]) -> tuple[str, list[Segment]]:
         if key in doc:
             segs.append(write_party(code, doc[key]))
     for line in doc["lines"]:
-        qty, unit, price = line.get("quantity", ""), line.get("unit", ""), line.get("price", "")
+        qty, price = line.get("quantity", ""), line.get("price", "")
+        unit = unit_to_x12(line.get("unit", ""), f"line {line['line']}")
         segs.append(["PO1", line["line"], qty, unit, price, "PE" if price else ""]
                     + write_products(line))
         if line.get("description"):

@@ -26,6 +26,7 @@ from edi.codecs.x12.maps.common import (
     write_products,
     x12_date,
 )
+from edi.codecs.x12.units import unit_from_x12, unit_to_x12
 
 _ROLES = {"SF": ("supplier", 0), "SU": ("supplier", 1), "BY": ("buyer", 0),
           "ST": ("ship_to", 0)}
@@ -103,7 +104,7 @@ def read_856(segs: list[Segment], ctx: Context) -> dict[str, Any]:
                 if g(el, 2):
                     line["quantity"] = dec(g(el, 2))
                 if g(el, 3):
-                    line["unit"] = g(el, 3)
+                    line["unit"] = unit_from_x12(g(el, 3))
             elif tag == "SLN":
                 for i in range(9, len(el) - 1, 2):
                     if el[i].strip() == "SN" and el[i + 1].strip():
@@ -238,7 +239,8 @@ def write_despatch_advice(doc: dict[str, Any]) -> tuple[str, list[Segment]]:
             raise CanonicalError(f"line {line['line']}: an 856 LIN needs buyer_part, "
                                  "supplier_part or gtin")
         segs.append(["LIN", line["line"], *products])
-        segs.append(["SN1", "", line["quantity"], line.get("unit") or "EA"])
+        segs.append(["SN1", "", line["quantity"],
+                     unit_to_x12(line.get("unit") or "EA", f"line {line['line']}")])
         if line.get("description"):
             segs.append(["PID", "F", "", "", "", line["description"]])
         if line.get("order_line"):
