@@ -7,20 +7,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from suppliers.models import (
+    BuyerSettings,
     DespatchAdvice,
     DespatchAdviceLine,
     Event,
     GoodsReceipt,
     GoodsReceiptLine,
+    NotificationPreference,
+    OrderResponse,
+    Plant,
     PurchaseOrder,
     PurchaseOrderLine,
     Supplier,
     SupplierMembership,
     SupplierPart,
+    UserPreferences,
 )
 
 
@@ -37,25 +46,43 @@ def membership_for(user: AbstractBaseUser | None) -> SupplierMembership | None:
 # --- Purchase orders ---------------------------------------------------------------------------
 
 def purchase_orders_for(
-    *, supplier: Supplier, search: str = "", status: str = "", open_only: bool = False
+    *, supplier: Supplier, search: str = "", status: str = "", open_only: bool = False,
+    ship_to: Any = None, date_from: date | None = None, date_to: date | None = None,
+    needs_confirmation: bool = False,
 ) -> QuerySet[PurchaseOrder]:
+    """The supplier's orders (never drafts). ``date_from``/``date_to`` bound the order date;
+    ``needs_confirmation``: orders awaiting the supplier's answer (issued, with a pending line)."""
     qs = (
         PurchaseOrder.objects.filter(supplier=supplier)
         .exclude(status=PurchaseOrder.Status.DRAFT)
         .select_related("ship_to")
-        .annotate(line_count=Count("lines"))
+        .annotate(line_count=Count("lines", distinct=True))
     )
     if status:
         qs = qs.filter(status=status)
     if open_only:
         qs = qs.filter(status__in=PurchaseOrder.OPEN_STATUSES)
+    if ship_to:
+        qs = qs.filter(ship_to_id=ship_to)
+    if date_from:
+        qs = qs.filter(order_date__gte=date_from)
+    if date_to:
+        qs = qs.filter(order_date__lte=date_to)
+    if needs_confirmation:
+        qs = qs.filter(status=PurchaseOrder.Status.ISSUED)
     if search:
-        qs = qs.filter(
-            Q(number__icontains=search)
-            | Q(lines__part__buyer_part_number__icontains=search)
-            | Q(lines__supplier_part_number__icontains=search)
-        ).distinct()
+        matching = PurchaseOrderLine.objects.filter(
+            Q(part__buyer_part_number__icontains=search) | Q(supplier_part_number__icontains=search)
+        ).values("order_id")
+        qs = qs.filter(Q(number__icontains=search) | Q(pk__in=matching))
     return qs.order_by("-order_date", "-number")
+
+
+def ship_tos_for(*, supplier: Supplier) -> QuerySet[Plant]:
+    """The plants this supplier's orders go to (for the ship-to filter)."""
+    return Plant.objects.filter(
+        pk__in=PurchaseOrder.objects.filter(supplier=supplier).exclude(status=PurchaseOrder.Status.DRAFT).values("ship_to_id")
+    ).order_by("code")
 
 
 def purchase_order_get(*, supplier: Supplier, pk: Any) -> PurchaseOrder:
@@ -65,6 +92,51 @@ def purchase_order_get(*, supplier: Supplier, pk: Any) -> PurchaseOrder:
     )
     qs = PurchaseOrder.objects.filter(supplier=supplier).exclude(status=PurchaseOrder.Status.DRAFT)
     return get_object_or_404(qs.select_related("ship_to").prefetch_related(Prefetch("lines", queryset=lines)), pk=pk)
+
+
+def purchase_order_line_get(*, supplier: Supplier, order_pk: Any, pk: Any) -> PurchaseOrderLine:
+    """One line of one of the supplier's orders; 404 for another supplier's line or a wrong order."""
+    qs = PurchaseOrderLine.objects.filter(order__supplier=supplier, order_id=order_pk).exclude(
+        order__status=PurchaseOrder.Status.DRAFT
+    ).select_related("order", "part")
+    return get_object_or_404(qs, pk=pk)
+
+
+def order_responses_for_order(*, supplier: Supplier, order: PurchaseOrder) -> QuerySet[OrderResponse]:
+    return OrderResponse.objects.filter(order__supplier=supplier, order=order).order_by("-created_at", "-id")
+
+
+def open_lines_to_ship(*, supplier: Supplier, ship_to: Any = None, search: str = "") -> QuerySet[PurchaseOrderLine]:
+    """Lines of confirmed orders that were accepted (or changed) and are not fully shipped yet,
+    earliest due first, annotated with ``shipped`` and ``remaining``."""
+    shipped = Coalesce(
+        Sum("despatch_lines__quantity", filter=~Q(despatch_lines__advice__status=DespatchAdvice.Status.CANCELLED)),
+        Value(Decimal(0)), output_field=DecimalField(max_digits=14, decimal_places=3),
+    )
+    target = Coalesce("confirmed_quantity", "quantity", output_field=DecimalField(max_digits=14, decimal_places=3))
+    qs = (
+        PurchaseOrderLine.objects.filter(
+            order__supplier=supplier, order__status=PurchaseOrder.Status.CONFIRMED, cancelled=False,
+            confirmation__in=[PurchaseOrderLine.Confirmation.ACCEPTED, PurchaseOrderLine.Confirmation.CHANGED],
+        )
+        .select_related("order", "order__ship_to", "part")
+        .annotate(shipped=shipped, due=Coalesce("confirmed_date", "requested_date"))
+        .annotate(remaining=ExpressionWrapper(target - F("shipped"), output_field=DecimalField(max_digits=14, decimal_places=3)))
+        .filter(remaining__gt=0)
+    )
+    if ship_to:
+        qs = qs.filter(order__ship_to_id=ship_to)
+    if search:
+        qs = qs.filter(Q(order__number__icontains=search) | Q(part__buyer_part_number__icontains=search)
+                       | Q(supplier_part_number__icontains=search))
+    return qs.order_by("due", "order__number", "line_no")
+
+
+def asn_tolerance_for(*, supplier: Supplier) -> Decimal:
+    """Over-shipment tolerance in percent: the supplier's own, else the buyer's default."""
+    if supplier.asn_tolerance_percent is not None:
+        return supplier.asn_tolerance_percent
+    return BuyerSettings.get().asn_tolerance_percent
 
 
 def purchase_order_lines_for(*, supplier: Supplier) -> QuerySet[PurchaseOrderLine]:
@@ -148,10 +220,36 @@ def events_for_supplier_object(*, supplier: Supplier, obj: Any) -> QuerySet[Even
 
 
 def dashboard_for(*, supplier: Supplier) -> dict[str, Any]:
+    """What needs the supplier's action: a fixed, small number of queries whatever the volume."""
     orders = PurchaseOrder.objects.filter(supplier=supplier)
+    counts = orders.aggregate(
+        awaiting=Count("pk", filter=Q(status=PurchaseOrder.Status.ISSUED)),
+        open=Count("pk", filter=Q(status__in=PurchaseOrder.OPEN_STATUSES)),
+    )
+    to_ship = open_lines_to_ship(supplier=supplier)
+    awaiting = (
+        purchase_orders_for(supplier=supplier, needs_confirmation=True)
+        .annotate(pending=Count("lines", filter=Q(lines__confirmation=PurchaseOrderLine.Confirmation.PENDING,
+                                                  lines__cancelled=False), distinct=True))
+        .order_by("order_date", "number")
+    )
     return {
-        "awaiting_confirmation": orders.filter(status=PurchaseOrder.Status.ISSUED).count(),
-        "open_orders": orders.filter(status__in=PurchaseOrder.OPEN_STATUSES).count(),
+        "awaiting_confirmation": counts["awaiting"],
+        "open_orders": counts["open"],
         "in_transit": DespatchAdvice.objects.filter(supplier=supplier, status=DespatchAdvice.Status.SUBMITTED).count(),
+        "lines_to_ship": to_ship.count(),
+        "orders_awaiting": list(awaiting[:10]),
+        "next_lines_to_ship": list(to_ship[:10]),
         "recent_orders": list(purchase_orders_for(supplier=supplier, open_only=True)[:10]),
     }
+
+
+# --- Preferences ---------------------------------------------------------------------------------
+
+def user_preferences_get(*, user: AbstractBaseUser) -> dict[str, Any]:
+    """The user's language and, per registered notification kind, whether e-mail is on."""
+    from suppliers.notifications import KINDS
+
+    prefs = UserPreferences.objects.filter(user=user).first()
+    off = set(NotificationPreference.objects.filter(user=user, email=False).values_list("kind", flat=True))
+    return {"language": prefs.language if prefs else "", "email": {key: key not in off for key in KINDS}}

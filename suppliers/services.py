@@ -16,6 +16,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
+from suppliers import gs1
 from suppliers.audit import Actor, as_actor, event_record
 from suppliers.errors import DomainError, InvalidTransition, PermissionDenied
 from suppliers.models import (
@@ -27,12 +28,16 @@ from suppliers.models import (
     GoodsReceipt,
     GoodsReceiptLine,
     Invitation,
+    NotificationPreference,
+    OrderResponse,
     Part,
     Plant,
     PurchaseOrder,
     PurchaseOrderLine,
+    ResponseReason,
     Supplier,
     SupplierMembership,
+    UserPreferences,
 )
 
 User = get_user_model()
@@ -255,7 +260,29 @@ def purchase_order_transition(
     event_record(actor=actor, verb=f"po.{to}", obj=order, payload={"from": current, "to": to, "reason": reason})
     if to == PurchaseOrder.Status.ISSUED and order.supplier.edi_enabled:
         _dispatch_to_partner(order)
+    if to in (PurchaseOrder.Status.ISSUED, PurchaseOrder.Status.CANCELLED):
+        _notify_order(order, to=to, previous=current)
     return order
+
+
+def _notify_order(order: PurchaseOrder, *, to: str, previous: str) -> None:
+    """E-mail the supplier's people about a new, revised or cancelled order (preferences apply)."""
+    from django.urls import reverse
+
+    from suppliers.notifications import PURCHASE_ORDER, notify
+
+    if to == PurchaseOrder.Status.CANCELLED:
+        what = "cancelled"
+    elif order.revision or previous != PurchaseOrder.Status.DRAFT:
+        what = "changed"
+    else:
+        what = "new"
+    notify(
+        kind=PURCHASE_ORDER.key, supplier=order.supplier,
+        subject_template="suppliers/email/order_subject.txt", body_template="suppliers/email/order_body.txt",
+        context={"order": order, "what": what, "revision": order.revision},
+        url=reverse("portal:order_detail", args=[order.pk]),
+    )
 
 
 def _dispatch_to_partner(order: PurchaseOrder) -> None:
@@ -335,7 +362,207 @@ def despatch_advice_transition(*, advice: DespatchAdvice, to: str, actor: AnyAct
         fields.append("submitted_at")
     advice.save(update_fields=fields)
     event_record(actor=actor, verb=f"asn.{to}", obj=advice, payload={"from": current, "to": to})
+    if to == DespatchAdvice.Status.SUBMITTED:
+        from suppliers.erp.services import feed_despatch_advice
+
+        feed_despatch_advice(advice=advice, actor=actor)  # the ERP change feed, in this transaction
     return advice
+
+
+# --- Web ASNs: SSCC numbers, tolerance, submission ----------------------------------------------
+
+def sscc_allocate(*, supplier: Supplier, count: int) -> list[str]:
+    """Allocate ``count`` consecutive SSCC-18 numbers from the supplier's counter.
+
+    The supplier row is locked (SELECT ... FOR UPDATE) until the caller's transaction ends, so
+    two ASNs submitted at the same moment never get the same number; a rolled-back ASN gives
+    its numbers back. Serials past the reference width roll into the extension digit.
+    """
+    if count <= 0:
+        return []
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("sscc_allocate() must run inside the transaction that uses the numbers")
+    locked = Supplier.objects.select_for_update().only("pk", "gs1_company_prefix", "sscc_next_serial").get(pk=supplier.pk)
+    prefix = locked.gs1_company_prefix
+    if not prefix:
+        raise DomainError("No GS1 company prefix is configured for this supplier: ask the buyer to set one.")
+    width = 16 - len(prefix)
+    first = locked.sscc_next_serial
+    if first + count > 10 * 10**width:
+        raise DomainError("The SSCC serial numbers of this GS1 company prefix are used up.")
+    Supplier.objects.filter(pk=locked.pk).update(sscc_next_serial=first + count)
+    numbers = []
+    for n in range(first, first + count):
+        extension, reference = divmod(n, 10**width)
+        numbers.append(gs1.sscc(extension=extension, company_prefix=prefix, serial_reference=reference))
+    return numbers
+
+
+@dataclass
+class WebPackage:
+    ref: str  # the form's name for it ("1", "2"...), replaced by its SSCC
+    type: str = DespatchPackage.Type.CARTON
+    parent_ref: str = ""
+
+
+@dataclass
+class WebAsnLine:
+    order_line: PurchaseOrderLine
+    quantity: Decimal
+    lots: list[tuple[str, Decimal]] | None = None
+    serials: list[str] | None = None
+    package_ref: str = ""
+
+
+def _shipped_quantities(line_ids: list[int]) -> dict[int, Decimal]:
+    from django.db.models import Sum
+
+    rows = (
+        DespatchAdviceLine.objects.filter(order_line_id__in=line_ids)
+        .exclude(advice__status=DespatchAdvice.Status.CANCELLED)
+        .values("order_line_id").annotate(total=Sum("quantity"))
+    )
+    return {row["order_line_id"]: row["total"] or Decimal(0) for row in rows}
+
+
+@transaction.atomic
+def despatch_advice_submit_web(
+    *, supplier: Supplier, number: str, ship_date: date, lines: list[WebAsnLine], actor: AnyActor,
+    packages: list[WebPackage] = (), expected_delivery: date | None = None, carrier: str = "",
+    tracking_number: str = "",
+) -> DespatchAdvice:
+    """A supplier's ASN from the portal: checks, SSCCs, then ``despatch_advice_create`` (source web).
+
+    Refuses lines of other suppliers, of orders that are not confirmed, rejected or cancelled
+    lines, lines of two ship-to plants, shipping more than the confirmed quantity plus the
+    tolerance (counting earlier ASNs; the order lines are locked so two ASNs cannot both take
+    the last pieces), lots that do not add up to the line quantity, and serials given twice.
+    Hands the canonical ``despatch_advice`` to the ERP after commit.
+    """
+    from suppliers.selectors import asn_tolerance_for
+
+    who = as_actor(actor)
+    number = number.strip()
+    if not number:
+        raise DomainError("The ASN needs a number.")
+    if DespatchAdvice.objects.filter(supplier=supplier, number=number).exists():
+        raise DomainError(f"ASN number {number} is already used.")
+    if not lines:
+        raise DomainError("An ASN needs at least one line.")
+    ids = sorted({li.order_line.pk for li in lines})
+    locked = {
+        line.pk: line for line in PurchaseOrderLine.objects.select_for_update(of=("self",))
+        .select_related("order", "order__ship_to").filter(pk__in=ids).order_by("pk")
+    }
+    ship_tos = set()
+    for li in lines:
+        line = locked.get(li.order_line.pk)
+        if line is None or line.order.supplier_id != supplier.pk:
+            raise PermissionDenied("An order line of the ASN does not belong to this supplier.")
+        li.order_line = line
+        if line.order.status != PurchaseOrder.Status.CONFIRMED:
+            raise DomainError(f"Order {line.order.number} is not confirmed.")
+        if line.cancelled or line.confirmation in (PurchaseOrderLine.Confirmation.REJECTED,
+                                                   PurchaseOrderLine.Confirmation.PENDING):
+            raise DomainError(f"Line {line} is not open for shipping.")
+        if li.quantity <= 0:
+            raise DomainError(f"Line {line}: the quantity must be more than zero.")
+        if li.lots:
+            names = [name for name, _q in li.lots]
+            if len(set(names)) != len(names):
+                raise DomainError(f"Line {line}: a lot is listed twice.")
+            if any(q <= 0 for _n, q in li.lots) or sum(q for _n, q in li.lots) != li.quantity:
+                raise DomainError(f"Line {line}: the lot quantities must add up to {li.quantity.normalize()}.")
+        if li.serials:
+            if len(set(li.serials)) != len(li.serials):
+                raise DomainError(f"Line {line}: a serial number is listed twice.")
+            if len(li.serials) > li.quantity:
+                raise DomainError(f"Line {line}: more serial numbers than pieces.")
+        ship_tos.add(line.order.ship_to_id)
+    if len(ship_tos) > 1:
+        raise DomainError("All lines of an ASN must go to the same ship-to plant.")
+    tolerance = asn_tolerance_for(supplier=supplier)
+    shipped = _shipped_quantities(ids)
+    this_asn: dict[int, Decimal] = {}
+    for li in lines:
+        this_asn[li.order_line.pk] = this_asn.get(li.order_line.pk, Decimal(0)) + li.quantity
+    for pk, quantity in this_asn.items():
+        line = locked[pk]
+        allowed = line.effective_quantity * (1 + tolerance / 100)
+        if shipped.get(pk, Decimal(0)) + quantity > allowed:
+            left = max(allowed - shipped.get(pk, Decimal(0)), Decimal(0))
+            raise DomainError(
+                f"Line {line}: at most {left.normalize()} {line.unit} more may be shipped "
+                f"(confirmed {line.effective_quantity.normalize()}, tolerance {tolerance.normalize()} %)."
+            )
+    refs = {p.ref: p for p in packages}
+    if len(refs) != len(list(packages)):
+        raise DomainError("Two packages have the same reference.")
+    for p in packages:
+        if p.type not in DespatchPackage.Type.values:
+            raise DomainError(f"Unknown package type {p.type!r}.")
+        if p.parent_ref:
+            parent = refs.get(p.parent_ref)
+            if parent is None or parent.type != DespatchPackage.Type.PALLET or parent.ref == p.ref:
+                raise DomainError(f"Package {p.ref} must sit on a pallet of this ASN.")
+            if p.type == DespatchPackage.Type.PALLET:
+                raise DomainError("A pallet cannot sit on another pallet.")
+    for li in lines:
+        if li.package_ref and li.package_ref not in refs:
+            raise DomainError(f"Line {li.order_line}: unknown package {li.package_ref}.")
+    # Pallets first, so parents exist when their cartons are created.
+    ordered = sorted(packages, key=lambda p: p.type != DespatchPackage.Type.PALLET)
+    ssccs = dict(zip([p.ref for p in ordered], sscc_allocate(supplier=supplier, count=len(ordered))))
+    package_rows = [{"sscc": ssccs[p.ref], "type": p.type, "parent": ssccs.get(p.parent_ref, "")} for p in ordered]
+    inputs = [
+        AsnLineInput(line_no=n, order_line=li.order_line, quantity=li.quantity, lots=li.lots or None,
+                     serials=li.serials or None, package_sscc=ssccs.get(li.package_ref, ""))
+        for n, li in enumerate(lines, start=1)
+    ]
+    advice = despatch_advice_create(
+        supplier=supplier, number=number, ship_to=locked[ids[0]].order.ship_to, ship_date=ship_date,
+        expected_delivery=expected_delivery, carrier=carrier.strip(), tracking_number=tracking_number.strip(),
+        lines=inputs, packages=package_rows, source=DespatchAdvice.Source.WEB, actor=who,
+    )
+    from suppliers.tasks import erp_publish_despatch_advice
+
+    pk = advice.pk
+    transaction.on_commit(lambda: erp_publish_despatch_advice.delay(pk))
+    return advice
+
+
+# --- Preferences ------------------------------------------------------------------------------
+
+@transaction.atomic
+def user_preferences_update(
+    *, user: AbstractBaseUser, actor: AnyActor, language: str | None = None,
+    email_kinds: dict[str, bool] | None = None,
+) -> UserPreferences:
+    """Set a user's e-mail language and which kinds of e-mail they get (None leaves it as it is)."""
+    from suppliers.notifications import KINDS
+
+    prefs, _created = UserPreferences.objects.get_or_create(user=user)
+    changed: dict[str, Any] = {}
+    if language is not None:
+        if language and language not in dict(settings.LANGUAGES):
+            raise DomainError(f"Unknown language {language!r}.")
+        if prefs.language != language:
+            prefs.language = language
+            prefs.save(update_fields=["language", "updated_at"])
+            changed["language"] = language
+    for kind, wanted in (email_kinds or {}).items():
+        if kind not in KINDS:
+            raise DomainError(f"Unknown notification kind {kind!r}.")
+        row = NotificationPreference.objects.filter(user=user, kind=kind).first()
+        current = True if row is None else row.email
+        if current != wanted:
+            NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": wanted})
+            changed[kind] = wanted
+    if changed:
+        membership = getattr(user, "supplier_membership", None)
+        event_record(actor=actor, verb="preferences.changed", obj=prefs,
+                     supplier=membership.supplier if membership else None, payload=changed)
+    return prefs
 
 
 # --- Goods receipts -------------------------------------------------------------------------
@@ -385,6 +612,13 @@ class LineResponse:
     quantity: Decimal | None = None
     delivery_date: date | None = None
     reason: str = ""
+    reason_code: str = ""
+
+
+def _response_number(order: PurchaseOrder) -> str:
+    seq = order.responses.count() + 1
+    number = f"{order.number}-R{seq}"
+    return number if len(number) <= 35 else f"R{order.pk}-{seq}"
 
 
 @transaction.atomic
@@ -393,26 +627,39 @@ def purchase_order_respond(
 ) -> PurchaseOrder:
     """Apply a supplier's answer per line: accept, change quantity and/or date, or reject.
 
-    The order becomes CONFIRMED once no line is pending (REJECTED when every line is rejected).
-    Refuses rejections the buyer has forbidden on the order and lines of another order.
+    Every call is one order response (an ``OrderResponse`` row holding the canonical
+    ``order_response``). One that did not come by EDI is handed to the ERP after commit through
+    ``erp_publish``; an EDI partner's ORDRSP/855 already reaches the ERP through the hub, so it
+    goes nowhere else. The order becomes CONFIRMED once no line is pending (REJECTED when every
+    line is rejected). Refuses rejections the buyer has forbidden on the order and lines of
+    another order.
     """
-    order = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
+    from suppliers.documents import order_response_document
+
+    who = as_actor(actor)
+    order = PurchaseOrder.objects.select_for_update().select_related("supplier").get(pk=order.pk)
     if order.status not in (PurchaseOrder.Status.ISSUED, PurchaseOrder.Status.CONFIRMED):
         raise InvalidTransition(order, order.status, "responded")
     changes = []
+    answered: list[tuple[PurchaseOrderLine, str]] = []
     for r in responses:
         line = r.line
         if line.order_id != order.pk:
             raise DomainError(f"Line {line} is not on order {order.number}.")
         if r.status not in ("accepted", "changed", "rejected"):
             raise DomainError(f"Unknown line status {r.status!r}.")
+        if line.cancelled and source != "edi":
+            raise DomainError(f"Line {line.line_no} of {order.number} is cancelled.")
+        if r.reason_code and r.reason_code not in ResponseReason.values:
+            raise DomainError(f"Unknown reason {r.reason_code!r}.")
         if r.status == "rejected":
             if not order.allow_rejection:
                 raise DomainError(f"The buyer does not allow rejecting lines of {order.number}.")
             line.confirmation = PurchaseOrderLine.Confirmation.REJECTED
             line.confirmed_quantity = Decimal(0)
             line.confirmed_date = None
-            line.rejection_reason = (r.reason or "rejected by the supplier")[:200]
+            line.rejection_reason = (r.reason or (ResponseReason(r.reason_code).label if r.reason_code else "")
+                                     or "rejected by the supplier")[:200]
         else:
             quantity = line.quantity if r.quantity is None else r.quantity
             when = r.delivery_date or line.requested_date
@@ -425,17 +672,47 @@ def purchase_order_respond(
             line.confirmed_quantity = quantity
             line.confirmed_date = when
             line.rejection_reason = ""
-        line.save(update_fields=["confirmation", "confirmed_quantity", "confirmed_date", "rejection_reason"])
+        line.reason_code = r.reason_code if line.confirmation != PurchaseOrderLine.Confirmation.ACCEPTED else ""
+        line.save(update_fields=["confirmation", "confirmed_quantity", "confirmed_date", "rejection_reason",
+                                 "reason_code"])
+        # EDI carries no reason for a change (docs/canonical.md); only the portal and the API do.
+        reason = r.reason if line.confirmation == PurchaseOrderLine.Confirmation.CHANGED and source != "edi" else ""
+        if line.confirmation == PurchaseOrderLine.Confirmation.REJECTED:
+            reason = line.rejection_reason
+        answered.append((line, reason))
         changes.append({"line": line.line_no, "status": line.confirmation,
-                        "quantity": str(line.confirmed_quantity), "date": str(line.confirmed_date or "")})
-    event_record(actor=actor, verb="po.responded", obj=order, payload={"source": source, "lines": changes})
+                        "quantity": str(line.confirmed_quantity), "date": str(line.confirmed_date or ""),
+                        "reason_code": line.reason_code, "reason": reason})
+    if not answered:
+        raise DomainError("An order response needs at least one line.")
+    statuses = {line.confirmation for line, _reason in answered}
+    overall = statuses.pop() if len(statuses) == 1 else PurchaseOrderLine.Confirmation.CHANGED
+    response = OrderResponse.objects.create(
+        order=order, number=_response_number(order), source=source if source in OrderResponse.Source.values else "api",
+        status=overall, created_by=who.user, actor_label=who.label[:150],
+    )
+    response.document = order_response_document(response=response, order=order, answered=answered)
+    response.save(update_fields=["document"])
+    from suppliers.erp.services import erp_feed_append
+
+    # The ERP change feed, in this transaction; the file hand-off happens below / in the EDI hub.
+    erp_feed_append(kind="order_response", supplier=order.supplier, document=response.document, actor=who,
+                    source=source, publish=False)
+    event_record(actor=who, verb="po.responded", obj=order, payload={
+        "source": source, "response": response.number, "status": overall, "lines": changes,
+    })
     lines = list(order.lines.filter(cancelled=False))
     if lines and all(li.confirmation != PurchaseOrderLine.Confirmation.PENDING for li in lines):
         target = (PurchaseOrder.Status.REJECTED
                   if all(li.confirmation == PurchaseOrderLine.Confirmation.REJECTED for li in lines)
                   else PurchaseOrder.Status.CONFIRMED)
         if order.status != target:
-            purchase_order_transition(order=order, to=target, actor=actor)
+            purchase_order_transition(order=order, to=target, actor=who)
+    if source != "edi":
+        from suppliers.tasks import erp_publish_order_response
+
+        pk = response.pk
+        transaction.on_commit(lambda: erp_publish_order_response.delay(pk))
     return order
 
 
@@ -594,4 +871,7 @@ def invoice_record(
         )
     event_record(actor=actor, verb="invoice.received", obj=invoice, supplier=supplier,
                  payload={"total": str(invoice.total), "currency": invoice.currency, "source": source})
+    from suppliers.erp.services import feed_invoice
+
+    feed_invoice(invoice=invoice, actor=actor)  # the ERP change feed, in this transaction
     return invoice, True

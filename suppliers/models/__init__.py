@@ -3,7 +3,14 @@
 from suppliers.models.audit import Event
 from suppliers.models.catalog import Part, Plant, SupplierPart
 from suppliers.models.invoicing import Invoice, InvoiceLine
-from suppliers.models.orders import PurchaseOrder, PurchaseOrderLine
+from suppliers.models.orders import OrderResponse, PurchaseOrder, PurchaseOrderLine, ResponseReason
+from suppliers.models.preferences import (
+    BuyerSettings,
+    Notification,
+    NotificationDelivery,
+    NotificationPreference,
+    UserPreferences,
+)
 from suppliers.models.receiving import GoodsReceipt, GoodsReceiptLine
 from suppliers.models.shipping import (
     DespatchAdvice,
@@ -15,6 +22,13 @@ from suppliers.models.shipping import (
 from suppliers.models.supplier import Invitation, Supplier, SupplierMembership
 
 __all__ = [
+    "BuyerSettings",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationPreference",
+    "OrderResponse",
+    "ResponseReason",
+    "UserPreferences",
     "DespatchAdvice",
     "DespatchAdviceLine",
     "DespatchLot",

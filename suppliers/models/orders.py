@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +79,18 @@ class PurchaseOrder(models.Model):
         return status in self.TRANSITIONS[self.Status(self.status)]
 
 
+class ResponseReason(models.TextChoices):
+    """Why a supplier changes or rejects an order line (shown to the buyer, sent to the ERP)."""
+
+    CAPACITY = "capacity", _("Capacity")
+    MATERIAL = "material", _("Material shortage")
+    LEAD_TIME = "lead_time", _("Lead time")
+    PACK_SIZE = "pack_size", _("Minimum or pack quantity")
+    PRICE = "price", _("Price")
+    END_OF_LIFE = "end_of_life", _("End of life")
+    OTHER = "other", _("Other")
+
+
 class PurchaseOrderLine(models.Model):
     class Confirmation(models.TextChoices):
         PENDING = "pending", _("Awaiting confirmation")
@@ -99,6 +112,8 @@ class PurchaseOrderLine(models.Model):
     confirmed_quantity = models.DecimalField(_("confirmed quantity"), max_digits=14, decimal_places=3, null=True, blank=True)
     confirmed_date = models.DateField(_("confirmed date"), null=True, blank=True)
     rejection_reason = models.CharField(_("rejection reason"), max_length=200, blank=True)
+    reason_code = models.CharField(_("reason"), max_length=20, choices=ResponseReason.choices, blank=True,
+                                   help_text=_("The supplier's reason for a change or rejection"))
     cancelled = models.BooleanField(_("cancelled"), default=False)
 
     class Meta:
@@ -137,4 +152,36 @@ class PurchaseOrderLine(models.Model):
         return self.confirmed_date or self.requested_date
 
 
+class OrderResponse(models.Model):
+    """One answer of a supplier to a purchase order (a portal submission, an ORDRSP/855, an API call).
 
+    ``document`` is the canonical ``order_response`` exactly as handed to the ERP.
+    """
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Portal")
+        EDI = "edi", _("EDI")
+        API = "api", _("API")
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="responses")
+    number = models.CharField(_("response number"), max_length=35, unique=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.WEB)
+    status = models.CharField(_("status"), max_length=10, choices=PurchaseOrderLine.Confirmation.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_label = models.CharField(_("who"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    document = models.JSONField(_("canonical document"), default=dict, encoder=DjangoJSONEncoder)
+    erp_file = models.CharField(_("ERP file"), max_length=200, blank=True)
+    published_at = models.DateTimeField(_("sent to the ERP at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("order response")
+        verbose_name_plural = _("order responses")
+        indexes = [models.Index(fields=["order", "created_at"], name="orderresponse_order_time")]
+
+    def __str__(self) -> str:
+        return self.number

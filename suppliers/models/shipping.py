@@ -48,6 +48,8 @@ class DespatchAdvice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    erp_file = models.CharField(_("ERP file"), max_length=200, blank=True)
+    published_at = models.DateTimeField(_("sent to the ERP at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

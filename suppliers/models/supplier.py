@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 CODE_REGEX = r"^[A-Z0-9][A-Z0-9_-]{0,19}$"
+GS1_PREFIX_VALIDATOR = RegexValidator(r"^[0-9]{6,12}$", _("A GS1 company prefix has 6 to 12 digits."))
 
 
 class SupplierStatus(models.TextChoices):
@@ -28,6 +30,17 @@ class Supplier(models.Model):
         help_text=_("Users of this supplier must set up an authenticator app before using the portal."),
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    gs1_company_prefix = models.CharField(
+        _("GS1 company prefix"), max_length=12, blank=True, validators=[GS1_PREFIX_VALIDATOR],
+        help_text=_("6 to 12 digits, from the supplier's GS1 member organisation. Needed for SSCC package numbers."),
+    )
+    asn_tolerance_percent = models.DecimalField(
+        _("over-shipment tolerance (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("How far a web ASN may ship beyond the confirmed quantity. Empty: the buyer's default."),
+    )
+    # The next SSCC serial reference; allocated by suppliers.services.sscc_allocate under a row lock.
+    sscc_next_serial = models.PositiveBigIntegerField(_("next SSCC serial"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -38,6 +51,15 @@ class Supplier(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=CODE_REGEX), name="supplier_code_format"),
             models.CheckConstraint(condition=Q(status__in=SupplierStatus.values), name="supplier_status_valid"),
+            models.CheckConstraint(
+                condition=Q(gs1_company_prefix="") | Q(gs1_company_prefix__regex=r"^[0-9]{6,12}$"),
+                name="supplier_gs1_prefix_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(asn_tolerance_percent__isnull=True)
+                | Q(asn_tolerance_percent__gte=0, asn_tolerance_percent__lte=100),
+                name="supplier_asn_tolerance_range",
+            ),
         ]
 
     def __str__(self) -> str:
