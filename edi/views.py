@@ -7,6 +7,7 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from edi.services.as2 import HttpAnswer, as2_receive, as2_receive_async_mdn, spo
 
 log = logging.getLogger(__name__)
 CHUNK = 1 << 20
+MDN_MAX_BYTES = 10 * CHUNK
 
 
 def _respond(answer: HttpAnswer) -> HttpResponse:
@@ -25,45 +27,74 @@ def _respond(answer: HttpAnswer) -> HttpResponse:
     return response
 
 
-def _too_large(request: HttpRequest) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return length > settings.AS2_MAX_BODY_BYTES
+def _plain(text: str, status: int, **headers: str) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain", headers=headers or None)
 
 
-def _spool_body(request: HttpRequest) -> Path | None:
-    """Copy the request body to a file in chunks; None if it grows past the limit."""
+def _declared_length(request: HttpRequest) -> int | None:
+    """The Content-Length, None when the body is chunked; raises ValueError when unusable."""
+    raw = request.META.get("CONTENT_LENGTH")
+    if not raw:
+        return None if _chunked(request) else 0
+    length = int(raw)
+    if length < 0:
+        raise ValueError(raw)
+    return length
+
+
+def _chunked(request: HttpRequest) -> bool:
+    return "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+
+
+def _body_stream(request: HttpRequest) -> Any:
+    # Django reads at most Content-Length bytes; a chunked body has none, but the WSGI server
+    # (gunicorn) de-chunks wsgi.input and ends it where the body ends.
+    return request.environ["wsgi.input"] if _chunked(request) else request
+
+
+def _spool_body(request: HttpRequest, limit: int) -> Path | None:
+    """Copy the request body to a file in chunks; None if it grows past ``limit``."""
+    stream = _body_stream(request)
     fd, name = tempfile.mkstemp(prefix=".as2-in-", dir=spool_dir())
     total = 0
-    with os.fdopen(fd, "wb") as fh:
-        while chunk := request.read(CHUNK):
-            total += len(chunk)
-            if total > settings.AS2_MAX_BODY_BYTES:
-                Path(name).unlink(missing_ok=True)
-                return None
-            fh.write(chunk)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            while chunk := stream.read(CHUNK):
+                total += len(chunk)
+                if total > limit:
+                    Path(name).unlink(missing_ok=True)
+                    return None
+                fh.write(chunk)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
     return Path(name)
 
 
 @csrf_exempt
 def as2_inbox(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return HttpResponse("POST AS2 messages here (RFC 4130).\n", status=405, content_type="text/plain",
-                            headers={"Allow": "POST"})
-    if _too_large(request):
-        return HttpResponse("message too large\n", status=413, content_type="text/plain")
+        return _plain("POST AS2 messages here (RFC 4130).\n", 405, Allow="POST")
+    limit = settings.AS2_MAX_BODY_BYTES
+    try:
+        length = _declared_length(request)
+    except ValueError:
+        return _plain("bad Content-Length\n", 400)
+    if length is not None and length > limit:
+        return _plain("message too large\n", 413, Connection="close")
     body = None
     try:
-        body = _spool_body(request)
+        body = _spool_body(request, limit)
         if body is None:
-            return HttpResponse("message too large\n", status=413, content_type="text/plain")
+            return _plain("message too large\n", 413, Connection="close")
         return _respond(as2_receive(request.headers, body))
+    except OSError:
+        # the sender hung up mid-body, or our disk is full: either way nothing was kept
+        log.warning("AS2 body could not be read or spooled", exc_info=True)
+        return _plain("temporarily unable to accept AS2 messages\n", 503, **{"Retry-After": "60"})
     except Exception:  # noqa: BLE001 - a sender gets "try again", never a stack trace
         log.exception("AS2 receive failed unexpectedly")
-        return HttpResponse("temporarily unable to accept AS2 messages\n", status=503, content_type="text/plain",
-                            headers={"Retry-After": "60"})
+        return _plain("temporarily unable to accept AS2 messages\n", 503, **{"Retry-After": "60"})
     finally:
         if body is not None:
             body.unlink(missing_ok=True)
@@ -72,12 +103,18 @@ def as2_inbox(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 def as2_mdn_inbox(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return HttpResponse("POST asynchronous MDNs here.\n", status=405, content_type="text/plain",
-                            headers={"Allow": "POST"})
-    if int(request.META.get("CONTENT_LENGTH") or 0) > 10 * CHUNK:
-        return HttpResponse("MDN too large\n", status=413, content_type="text/plain")
+        return _plain("POST asynchronous MDNs here.\n", 405, Allow="POST")
     try:
-        return _respond(as2_receive_async_mdn(request.headers, request.read(10 * CHUNK)))
+        length = _declared_length(request)
+    except ValueError:
+        return _plain("bad Content-Length\n", 400)
+    if length is not None and length > MDN_MAX_BYTES:
+        return _plain("MDN too large\n", 413, Connection="close")
+    try:
+        body = _body_stream(request).read(MDN_MAX_BYTES + 1)
+        if len(body) > MDN_MAX_BYTES:
+            return _plain("MDN too large\n", 413, Connection="close")
+        return _respond(as2_receive_async_mdn(request.headers, body))
     except Exception:  # noqa: BLE001
         log.exception("async MDN handling failed unexpectedly")
-        return HttpResponse("temporarily unable to accept MDNs\n", status=503, content_type="text/plain")
+        return _plain("temporarily unable to accept MDNs\n", 503, **{"Retry-After": "60"})

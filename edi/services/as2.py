@@ -1,11 +1,27 @@
 """AS2 on top of the pure library (``edi.transports.as2``): receive into the inbound pipeline,
-answer with MDNs, send outbound interchanges and check their receipts."""
+answer with MDNs, send outbound interchanges and check their receipts.
+
+Receive guarantees (docs/decisions.md, "AS2 receive: stored before the MDN, processed once"):
+
+* the payload is on disk (fsynced) and its interchange row is committed *before* any positive
+  MDN leaves: the MDN is built and signed inside the transaction that inserts the row, so a
+  failure anywhere up to the commit rolls everything back, deletes the archived copy and answers
+  503 (the sender retries later); nothing of that request is processed;
+* a Message-ID is stored at most once: a partial unique index on inbound AS2 Message-IDs makes
+  the second insert fail at the database, even between two concurrent requests; the resend is
+  recorded as a duplicate and answered ``processed/warning: duplicate-document``;
+* processing is queued only after the commit (``transaction.on_commit``), so a rolled-back
+  receive is never processed, and a lost queue message is found again by ``resume_stalled``.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -13,15 +29,26 @@ from typing import Any, Mapping
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from edi.files import hub_paths, write_atomic
+from edi.files import _fsync_dir, hub_paths, write_atomic
 from edi.models import HubSettings, Interchange, TradingPartner
-from edi.services.inbound import PipelineError, _move, interchange_fail, interchange_receive_bytes
+from edi.services.inbound import (
+    PipelineError,
+    _archive_target,
+    _move,
+    _record_archived,
+    _relative,
+    interchange_fail,
+)
 from edi.transports import as2
+from edi.transports.as2.message import normalize_message_id
 from suppliers.audit import Actor, event_record
 
 log = logging.getLogger(__name__)
 State = Interchange.State
+TEXT = {"Content-Type": "text/plain"}
 
+
+# --- keys and partners -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class HubKeys:
@@ -38,11 +65,12 @@ class HubKeys:
 
 
 _key_cache: dict[tuple[str, str, float, float], HubKeys] = {}
+_cert_cache: dict[str, list[Any]] = {}
 
 
-def hub_keys() -> HubKeys:
-    """The hub's AS2 key and certificate, loaded once per file version (they are read per request)."""
-    hub = HubSettings.get()
+def hub_keys(hub: HubSettings | None = None) -> HubKeys:
+    """The hub's AS2 key and certificate, parsed once per file version (not per request)."""
+    hub = hub or HubSettings.get()
     if not hub.as2_key_path or not hub.as2_cert_path:
         raise PipelineError("the hub has no AS2 key and certificate configured (hub settings)")
     key_path, cert_path = _abs(hub.as2_key_path), _abs(hub.as2_cert_path)
@@ -52,7 +80,10 @@ def hub_keys() -> HubKeys:
         raise PipelineError(f"the hub's AS2 key or certificate cannot be read: {exc}") from exc
     cached = _key_cache.get(stamp)
     if cached is None:
-        cached = HubKeys(keys=[as2.load_key(key_path)], certs=[as2.load_cert(cert_path)])
+        try:
+            cached = HubKeys(keys=[as2.load_key(key_path)], certs=[as2.load_cert(cert_path)])
+        except (OSError, ValueError, TypeError) as exc:
+            raise PipelineError(f"the hub's AS2 key or certificate is unreadable: {exc}") from exc
         _key_cache.clear()
         _key_cache[stamp] = cached
     return cached
@@ -63,11 +94,25 @@ def _abs(value: str) -> Path:
     return path if path.is_absolute() else Path(settings.BASE_DIR) / path
 
 
+def _certs_of(pem: str) -> list[Any]:
+    certs = _cert_cache.get(pem)
+    if certs is None:
+        certs = as2.load_certs(pem.encode())
+        if len(_cert_cache) > 512:
+            _cert_cache.clear()
+        _cert_cache[pem] = certs
+    return certs
+
+
 def partner_certs(partner: TradingPartner) -> list[Any]:
-    certs = []
+    """The partner's certificates: the current one first, then the next one during a rollover.
+
+    Inbound signatures verify against any of them; we encrypt for the first.
+    """
+    certs: list[Any] = []
     for pem in (partner.as2_certificate, partner.as2_next_certificate):
         if pem.strip():
-            certs.extend(as2.load_certs(pem.encode()))
+            certs.extend(_certs_of(pem))
     return certs
 
 
@@ -79,8 +124,9 @@ class Profile:
     require_encryption: bool
 
 
-def resolve_partner(as2_from: str, as2_to: str) -> Profile | None:
-    hub = HubSettings.get()
+def resolve_partner(as2_from: str, as2_to: str, *, hub: HubSettings | None = None) -> Profile | None:
+    """The agreement for AS2-From -> AS2-To: an active AS2 partner sending to our AS2 id."""
+    hub = hub or HubSettings.get()
     if as2_to != hub.as2_id:
         return None
     partner = (TradingPartner.objects.select_related("supplier")
@@ -94,11 +140,17 @@ def resolve_partner(as2_from: str, as2_to: str) -> Profile | None:
     )
 
 
+# --- receive -----------------------------------------------------------------------------------------
+
 @dataclass
 class HttpAnswer:
     status: int
     headers: dict[str, str]
     body: bytes
+
+
+class StoreFailed(Exception):
+    """The payload could not be stored; nothing of the request was kept."""
 
 
 def spool_dir() -> Path:
@@ -107,109 +159,225 @@ def spool_dir() -> Path:
     return path
 
 
+def _unavailable(text: str) -> HttpAnswer:
+    return HttpAnswer(503, {**TEXT, "Retry-After": "60"}, text.encode())
+
+
 def as2_receive(headers: Mapping[str, str], body_path: Path) -> HttpAnswer:
     """Receive one AS2 POST whose body is already on disk. Never raises for bad input.
 
-    The payload is archived and its interchange committed *before* the MDN is built: a message
-    we acknowledge is stored, and a request that fails before that point is not delivered (the
-    sender retries; the Message-ID then finds the first copy and is answered as a duplicate).
+    Garbage, missing headers and unknown partners get a 4xx; a message that fails a security
+    step gets an error MDN (and a failed interchange for the console); a good message is stored,
+    then acknowledged. When storing fails the answer is 503 and nothing is kept.
     """
+    hub = HubSettings.get()
     try:
-        keys = hub_keys()
+        keys = hub_keys(hub)
     except PipelineError as exc:
         log.error("AS2 receive refused: %s", exc)
-        return HttpAnswer(503, {"Content-Type": "text/plain"}, b"AS2 is not configured on this hub\n")
+        return _unavailable("AS2 is not configured on this hub\n")
+    resolved: list[Profile] = []
+
+    def resolve(as2_from: str, as2_to: str) -> Profile | None:
+        profile = resolve_partner(as2_from, as2_to, hub=hub)
+        if profile is not None:
+            resolved.append(profile)
+        return profile
+
     try:
-        result: Any = as2.parse_inbound(headers, str(body_path), resolve_partner=resolve_partner,
-                                        our_key=keys.keys, our_cert=keys.certs, spool_dir=spool_dir())
+        result = as2.parse_inbound(headers, str(body_path), resolve_partner=resolve, our_key=keys.keys,
+                                   our_cert=keys.certs, spool_dir=str(body_path.parent))
     except as2.AS2RequestRejected as exc:
         log.warning("AS2 request rejected (%s): %s", type(exc).__name__, exc)
-        return HttpAnswer(exc.http_status, {"Content-Type": "text/plain"}, f"{exc}\n".encode())
+        return HttpAnswer(exc.http_status, TEXT, f"{exc}\n".encode())
     except as2.AS2DispositionError as exc:
         log.warning("AS2 message refused with an error MDN (%s): %s", exc.modifier, exc)
-        result = exc
-    disposition = None
-    if isinstance(result, as2.InboundResult):
-        partner = result.partner.partner
-        try:
-            _store_payload(partner, result)
-        except IntegrityError:
-            disposition = as2.DUPLICATE
-            _record_duplicate(partner, result)
-        except Exception as exc:  # noqa: BLE001 - the sender must get an error MDN, not a 500
-            log.exception("AS2 payload could not be stored")
-            result = as2.UnexpectedProcessingError(f"could not store the payload: {type(exc).__name__}",
-                                                   request=result.request)
+        if resolved:
+            _record_refused(resolved[-1].partner, exc)
+        return _answer_with_mdn(exc, keys, disposition=None)
+
+    partner = result.partner.partner
+    try:
+        interchange, mdn = _store(partner, result, keys)
+    except StoreFailed as exc:
+        log.error("AS2 message %s from %s not accepted: %s", result.message_id, partner.code, exc)
+        return _unavailable("the message could not be stored; send it again later\n")
+    log.info("AS2 message %s from %s stored as interchange #%s (%s)", result.message_id, partner.code,
+             interchange.pk, interchange.state)
+    return _deliver_mdn(result.request, mdn)
+
+
+def _answer_with_mdn(result: Any, keys: HubKeys, *, disposition: str | None) -> HttpAnswer:
     request = result.request
-    if request is None or request.mdn_mode == "none":
-        return HttpAnswer(200, {"Content-Type": "text/plain"}, b"AS2 message received\n")
-    mdn = as2.build_mdn(result, our_key=keys.key, our_cert=keys.cert, disposition=disposition)
+    mdn = None
+    if request is not None and request.mdn_mode != "none":
+        mdn = as2.build_mdn(result, our_key=keys.key, our_cert=keys.cert, disposition=disposition)
+    return _deliver_mdn(request, mdn)
+
+
+def _deliver_mdn(request: Any, mdn: as2.Mdn | None) -> HttpAnswer:
+    if request is None or mdn is None:
+        return HttpAnswer(200, TEXT, b"AS2 message received\n")
     if request.mdn_mode == "sync":
         return HttpAnswer(200, dict(mdn.headers), mdn.body)
-    _queue_async_mdn(request.mdn_async_url, dict(mdn.headers), mdn.body)
-    return HttpAnswer(200, {"Content-Type": "text/plain"}, b"AS2 message received; the MDN follows asynchronously\n")
+    spool_async_mdn(url=request.mdn_async_url, headers=dict(mdn.headers), body=mdn.body)
+    return HttpAnswer(200, TEXT, b"AS2 message received; the MDN follows asynchronously\n")
 
 
-def _store_payload(partner: TradingPartner, result: Any) -> Interchange:
+def _store(partner: TradingPartner, result: Any, keys: HubKeys) -> tuple[Interchange, as2.Mdn | None]:
+    """Archive the payload, record it (or its duplicate) and build the MDN, all or nothing."""
     name = result.payload.safe_filename or "as2-payload"
-    fd, tmp = tempfile.mkstemp(prefix=".as2-", dir=spool_dir())
     try:
-        with os.fdopen(fd, "wb") as fh:
-            result.payload.write_to(fh)
+        target = _archive_target(partner, name, channel=Interchange.Channel.AS2)
+        _archive_payload(result.payload, target)
+    except OSError as exc:
+        raise StoreFailed(f"could not archive the payload: {exc}") from exc
+    body_done = False
+    try:
+        with transaction.atomic():
+            try:
+                interchange = _record_archived(partner=partner, channel=Interchange.Channel.AS2, archived=target,
+                                               filename=name, as2_message_id=result.message_id)
+                disposition = None
+            except IntegrityError:
+                interchange = _record_duplicate(partner, result, target)
+                disposition = as2.DUPLICATE
+            mdn = None
+            if result.request.mdn_mode != "none":
+                mdn = as2.build_mdn(result, our_key=keys.key, our_cert=keys.cert, disposition=disposition)
+            body_done = True
+    except Exception as exc:  # noqa: BLE001 - whatever broke, the sender must hear "not accepted"
+        if not body_done:
+            target.unlink(missing_ok=True)
+        # else the commit itself failed: it may have happened; keep the file for the record
+        raise StoreFailed(f"{type(exc).__name__}: {exc}") from exc
+    return interchange, mdn
+
+
+def _archive_payload(payload: Any, target: Path) -> None:
+    """Write the payload byte for byte, flushed to disk before the record that names it exists."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        with open(tmp, "wb") as fh:
+            payload.write_to(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        return interchange_receive_bytes(data=Path(tmp), partner=partner, channel=Interchange.Channel.AS2,
-                                         filename=name, as2_message_id=result.message_id)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
 
 
-def _record_duplicate(partner: TradingPartner, result: Any) -> None:
-    original = Interchange.objects.filter(direction="in", as2_message_id=result.message_id).exclude(
-        state=State.DUPLICATE).first()
+def _record_duplicate(partner: TradingPartner, result: Any, archived: Path) -> Interchange:
+    """A Message-ID seen before: kept (raw bytes too) for the record, never processed."""
+    original = (Interchange.objects.filter(direction=Interchange.Direction.IN, as2_message_id=result.message_id)
+                .exclude(state=State.DUPLICATE).only("pk").first())
     with transaction.atomic():
         dup = Interchange.objects.create(
             direction=Interchange.Direction.IN, channel=Interchange.Channel.AS2, partner=partner,
             state=State.DUPLICATE, as2_message_id=result.message_id, duplicate_of=original,
-            size=result.payload.size, filename=(result.payload.safe_filename or "")[:255],
-            error=f"AS2 Message-ID {result.message_id} was received before (interchange #{original.pk if original else '?'})",
+            size=result.payload.size, sha256=result.payload.sha256(), archive_path=_relative(archived),
+            filename=(result.payload.safe_filename or "")[:255], standard=partner.standard,
+            error=f"AS2 Message-ID {result.message_id} was received before "
+                  f"(interchange #{original.pk if original else '?'})",
         )
-        event_record(actor=Actor.partner(partner.code), verb="interchange.duplicate", obj=dup, supplier=partner.supplier,
+        event_record(actor=Actor.partner(partner.code), verb="interchange.duplicate", obj=dup,
+                     supplier=partner.supplier,
                      payload={"message_id": result.message_id, "original": original.pk if original else None})
+    return dup
 
 
-def _queue_async_mdn(url: str, headers: dict[str, str], body: bytes) -> None:
+def _record_refused(partner: TradingPartner, error: Any) -> None:
+    """A message from a known partner that failed a security step: a failed interchange in the
+    console (and a note to the EDI administrators), with the reason. Its Message-ID is not
+    claimed, so a corrected resend under the same Message-ID is still accepted."""
+    request = error.request
+    message_id = request.message_id if request is not None else "?"
+    try:
+        with transaction.atomic():
+            refused = Interchange.objects.create(
+                direction=Interchange.Direction.IN, channel=Interchange.Channel.AS2, partner=partner,
+                state=State.RECEIVED, standard=partner.standard, filename=f"AS2 {message_id}"[:255],
+            )
+            event_record(actor=Actor.partner(partner.code), verb="interchange.received", obj=refused,
+                         supplier=partner.supplier, payload={"channel": "as2", "message_id": message_id})
+            interchange_fail(interchange=refused,
+                             error=f"AS2 message {message_id} refused ({error.disposition}): {error}")
+    except Exception:  # noqa: BLE001 - the error MDN goes out whatever happens to the record
+        log.exception("could not record the refused AS2 message %s", message_id)
+
+
+# --- asynchronous MDNs -----------------------------------------------------------------------------
+
+def _mdn_spool() -> Path:
+    path = spool_dir() / "mdn"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def spool_async_mdn(*, url: str, headers: dict[str, str], body: bytes) -> Path:
+    """Keep an MDN for ``url`` on disk, then queue its delivery (``edi run-once`` and the sweeper
+    deliver whatever a lost task left behind)."""
     from edi.tasks import deliver_async_mdn
 
-    import json
-
-    spool = spool_dir() / "mdn"
-    spool.mkdir(exist_ok=True)
-    fd, path = tempfile.mkstemp(prefix="mdn-", suffix=".bin", dir=spool)
+    folder = _mdn_spool()
+    fd, name = tempfile.mkstemp(prefix="mdn-", suffix=".bin", dir=folder)
     with os.fdopen(fd, "wb") as fh:
         fh.write(body)
-    meta = Path(path).with_suffix(".json")
-    write_atomic(meta, json.dumps({"url": url, "headers": headers, "body": path}).encode(), fsync=False)
-    transaction.on_commit(lambda: deliver_async_mdn.delay(url, headers, path))
+    meta = Path(name).with_suffix(".json")
+    write_atomic(meta, json.dumps({"url": url, "headers": headers, "body": name}).encode(), fsync=False)
+    try:
+        deliver_async_mdn.delay(url, headers, name)
+    except Exception:  # noqa: BLE001 - the broker is down: the spool keeps it for the next pass
+        log.warning("could not queue the async MDN to %s; it stays spooled", url)
+    return meta
 
 
-def deliver_async_mdn(*, url: str, headers: dict[str, str], body_path: str) -> None:
-    """POST a built MDN to the partner's Receipt-Delivery-Option URL (retried by the task)."""
-    if not Path(body_path).exists():
-        return  # delivered already (by the task or by run-once)
-    body = Path(body_path).read_bytes()
+def deliver_async_mdn(*, url: str, headers: dict[str, str], body_path: str) -> bool:
+    """POST a spooled MDN to the partner's Receipt-Delivery-Option URL (retried by the task).
+
+    Returns False when there was nothing left to send (delivered already).
+    """
+    from edi.services.outbound import TransientSendError
+
+    path = Path(body_path)
+    try:
+        body = path.read_bytes()
+    except FileNotFoundError:
+        return False
     try:
         status, _h, _b = as2.post(url, headers, body, timeout=30)
     except as2.TransportError as exc:
-        from edi.services.outbound import TransientSendError
-
         raise TransientSendError(f"async MDN to {url}: {exc}") from exc
-    if status >= 500:
-        from edi.services.outbound import TransientSendError
-
+    if status >= 500 or status in (408, 429):
         raise TransientSendError(f"async MDN to {url}: HTTP {status}")
-    Path(body_path).unlink(missing_ok=True)
-    Path(body_path).with_suffix(".json").unlink(missing_ok=True)
+    if status >= 400:
+        log.warning("async MDN to %s refused with HTTP %s; not sent again", url, status)
+    path.unlink(missing_ok=True)
+    path.with_suffix(".json").unlink(missing_ok=True)
+    return True
+
+
+def deliver_spooled_mdns() -> int:
+    """Deliver async MDNs still waiting in the spool (their task was lost); used by run-once."""
+    done = 0
+    folder = spool_dir() / "mdn"
+    if not folder.is_dir():
+        return 0
+    for meta in sorted(folder.glob("*.json")):
+        try:
+            info = json.loads(meta.read_text())
+            sent = deliver_async_mdn(url=info["url"], headers=info["headers"], body_path=info["body"])
+        except FileNotFoundError:
+            continue  # the task delivered it meanwhile
+        except Exception:  # noqa: BLE001 - stays spooled for the next pass
+            log.warning("async MDN %s still undeliverable", meta.name, exc_info=True)
+            continue
+        meta.unlink(missing_ok=True)
+        done += int(sent)
+    return done
 
 
 # --- sending ---------------------------------------------------------------------------------------
@@ -228,12 +396,15 @@ def as2_send(*, interchange: Interchange, data_path: Path) -> Interchange:
     from edi.services.outbound import TransientSendError, outbound_file_name
 
     partner = interchange.partner
-    keys = hub_keys()
+    hub = HubSettings.get()
+    keys = hub_keys(hub)
     certs = partner_certs(partner)
     if not certs:
         raise PipelineError(f"partner {partner.code} has no AS2 certificate")
-    hub = HubSettings.get()
-    message_id = interchange.as2_message_id or as2.make_message_id(hub.as2_id)
+    if not partner.as2_url:
+        raise PipelineError(f"partner {partner.code} has no AS2 URL")
+    domain = re.sub(r"[^A-Za-z0-9.-]+", "-", hub.as2_id).strip("-.").lower() or "tsunagi"
+    message_id = interchange.as2_message_id or as2.make_message_id(f"{domain}.as2.invalid")
     async_url = ""
     if partner.as2_mdn == TradingPartner.Mdn.ASYNC:
         async_url = settings.SITE_URL.rstrip("/") + "/as2/mdn/"
@@ -244,8 +415,9 @@ def as2_send(*, interchange: Interchange, data_path: Path) -> Interchange:
         mdn=partner.as2_mdn, mdn_signed=partner.as2_mdn_signed, async_mdn_url=async_url or None,
         content_type=_content_type(interchange), filename=outbound_file_name(interchange), message_id=message_id,
     )
+    interchange.attempts += 1
     Interchange.objects.filter(pk=interchange.pk).update(
-        as2_message_id=message.message_id, mic=f"{message.mic_alg}:{message.mic}", attempts=interchange.attempts + 1)
+        as2_message_id=message.message_id, mic=f"{message.mic_alg}:{message.mic}", attempts=interchange.attempts)
     try:
         status, headers, body = as2.send(message, partner.as2_url, timeout=120)
     except as2.TransportError as exc:
@@ -253,7 +425,8 @@ def as2_send(*, interchange: Interchange, data_path: Path) -> Interchange:
     if status >= 500 or status in (408, 429):
         raise TransientSendError(f"{partner.as2_url} answered HTTP {status}")
     with transaction.atomic():
-        interchange = Interchange.objects.select_for_update().get(pk=interchange.pk)
+        interchange = Interchange.objects.select_for_update(of=("self",)).select_related(
+            "partner__supplier").get(pk=interchange.pk)
         if interchange.state != State.QUEUED:
             return interchange
         if partner.as2_mdn != TradingPartner.Mdn.SYNC:
@@ -273,57 +446,46 @@ def _apply_mdn(interchange: Interchange, headers: Any, body: bytes, *, status: i
                                 expected_message_id=interchange.as2_message_id, expected_mic=expected_mic,
                                 expected_mic_alg=expected_mic_alg, require_signed=partner.as2_mdn_signed)
     except as2.MdnError as exc:
-        interchange.mdn = f"refused: {exc}"[:4000]
-        interchange.save(update_fields=["mdn"])
-        return interchange_fail(interchange=interchange, error=f"the MDN was not accepted: {exc}")
-    interchange.mdn = str(getattr(receipt, "disposition", "") or "")[:4000]
+        hint = getattr(exc, "hint", None)
+        reason = f"{exc} ({hint})" if hint else str(exc)
+        interchange.mdn = f"refused: {reason}"[:4000]
+        interchange.save(update_fields=["mdn", "updated_at"])
+        return interchange_fail(interchange=interchange, error=f"the MDN was not accepted: {reason}")
+    interchange.mdn = receipt.disposition[:4000]
     if not receipt.ok:
-        interchange.save(update_fields=["mdn"])
+        interchange.save(update_fields=["mdn", "updated_at"])
         return interchange_fail(interchange=interchange, error=f"the partner reported: {receipt.disposition}")
     _move(interchange, State.DELIVERED)
     return interchange
 
 
 def as2_receive_async_mdn(headers: Mapping[str, str], body: bytes) -> HttpAnswer:
-    """An asynchronous MDN for something we sent (``POST /as2/mdn/``)."""
+    """An asynchronous MDN for something we sent (``POST /as2/mdn/``).
+
+    Only the Original-Message-ID is read before checking: it finds the outbound interchange,
+    whose partner certificates and MIC then verify the receipt like a synchronous one.
+    """
     try:
         peeked = as2.peek_mdn(headers, body)
     except as2.AS2Error as exc:
-        return HttpAnswer(400, {"Content-Type": "text/plain"}, f"not an MDN: {exc}\n".encode())
-    message_id = as2.normalize_message_id(peeked.original_message_id or "") if hasattr(as2, "normalize_message_id") \
-        else (peeked.original_message_id or "").strip("<> ")
-    interchange = Interchange.objects.select_related("partner").filter(
-        direction="out", as2_message_id=message_id).first()
-    if interchange is None:
-        return HttpAnswer(404, {"Content-Type": "text/plain"}, b"no message with that Original-Message-ID\n")
+        return HttpAnswer(400, TEXT, f"not an MDN: {exc}\n".encode())
+    message_id = normalize_message_id(peeked.original_message_id or "")
+    found = Interchange.objects.filter(direction=Interchange.Direction.OUT, as2_message_id=message_id,
+                                       channel=Interchange.Channel.AS2).only("pk").first() if message_id else None
+    if found is None:
+        return HttpAnswer(404, TEXT, b"no message with that Original-Message-ID\n")
     with transaction.atomic():
-        interchange = Interchange.objects.select_for_update(of=("self",)).select_related("partner__supplier").get(pk=interchange.pk)
+        interchange = Interchange.objects.select_for_update(of=("self",)).select_related(
+            "partner__supplier").get(pk=found.pk)
         if interchange.state != State.SENT:
-            return HttpAnswer(200, {"Content-Type": "text/plain"}, b"MDN already recorded\n")
+            return HttpAnswer(200, TEXT, b"MDN already recorded\n")
         alg, _, mic = interchange.mic.partition(":")
-        _apply_mdn(interchange, headers, body, status=None, certs=partner_certs(interchange.partner),
-                   expected_mic=mic or None, expected_mic_alg=alg or None)
-    return HttpAnswer(200, {"Content-Type": "text/plain"}, b"MDN received\n")
+        interchange = _apply_mdn(interchange, headers, body, status=None, certs=partner_certs(interchange.partner),
+                                 expected_mic=mic or None, expected_mic_alg=alg or None)
+    if interchange.state == State.DELIVERED:
+        return HttpAnswer(200, TEXT, b"MDN received\n")
+    return HttpAnswer(200, TEXT, b"MDN received; the message is marked failed\n")
 
 
-__all__ = ["as2_receive", "as2_receive_async_mdn", "as2_send", "hub_keys", "write_atomic"]
-
-
-def deliver_spooled_mdns() -> int:
-    """Deliver async MDNs still waiting in the spool (their task was lost); used by run-once."""
-    import json
-
-    done = 0
-    folder = spool_dir() / "mdn"
-    if not folder.is_dir():
-        return 0
-    for meta in sorted(folder.glob("*.json")):
-        info = json.loads(meta.read_text())
-        try:
-            deliver_async_mdn(url=info["url"], headers=info["headers"], body_path=info["body"])
-        except Exception:  # noqa: BLE001 - stays spooled for the next pass
-            log.warning("async MDN to %s still undeliverable", info["url"])
-            continue
-        meta.unlink(missing_ok=True)
-        done += 1
-    return done
+__all__ = ["HttpAnswer", "as2_receive", "as2_receive_async_mdn", "as2_send", "deliver_async_mdn",
+           "deliver_spooled_mdns", "hub_keys", "partner_certs", "resolve_partner", "spool_async_mdn", "spool_dir"]

@@ -145,7 +145,9 @@ def _queue_processing(interchange: Interchange) -> None:
     from edi.tasks import process_interchange
 
     pk = interchange.pk
-    transaction.on_commit(lambda: process_interchange.delay(pk))
+    # robust: the record is committed by now; if the broker is down the caller must not fail
+    # (an AS2 sender would be told "not stored"), and resume_stalled queues it again later.
+    transaction.on_commit(lambda: process_interchange.delay(pk), robust=True)
 
 
 def _actor(partner: TradingPartner | None) -> Actor:
