@@ -51,7 +51,23 @@ def detect(head: bytes) -> Detected:
 
     if find_start(data[:4096]) >= 0:
         return "edifact"  # a preamble before UNA/UNB (mail headers, a spool banner...)
+    if _BARE_EDIFACT.match(data):
+        raise EdiSyntaxError("EDIFACT segments without an interchange envelope: no UNA or UNB "
+                             "segment before them")
+    if _BARE_X12.match(data):
+        raise EdiSyntaxError("X12 segments without an interchange envelope: no ISA segment "
+                             "before them")
     raise EdiSyntaxError("unrecognised payload: not EDIFACT, X12, IDoc XML or JSON")
+
+
+# a bare segment: a tag, then an element separator, then more than one segment like it
+_BARE_EDIFACT = re.compile(rb"(?:UNH|BGM|UNG)\+|[A-Z][A-Z0-9]{2}\+[^\r\n]{0,200}'\s*[A-Z][A-Z0-9]{2}\+")
+_BARE_X12 = re.compile(rb"(?:GS|ST)\*[A-Z0-9]{2,3}\*")
+
+
+def prepend(head: bytes, stream: BinaryIO) -> BinaryIO:
+    """A stream that returns ``head`` (bytes already read from ``stream``), then the rest."""
+    return _Prepend(head, stream)  # type: ignore[return-value]
 
 
 def read(stream: BinaryIO, *, chunk_size: int = 1 << 20) -> Iterator[MessageResult | InterchangeResult]:

@@ -164,11 +164,11 @@ def despatch_advices(draw):
                                  min_size=4, max_size=4, unique=True)))
         pallet = {"id": next(ids)}
         optional(draw, pallet, "sscc", st.from_regex(r"[0-9]{18}", fullmatch=True))
-        optional(draw, pallet, "type", st.sampled_from(["PLT94", "PLT", "CTN25"]))
+        optional(draw, pallet, "type", st.sampled_from(["PLT94", "PX", "CTN25"]))
         packages.append(pallet)
         for _ in range(draw(st.integers(1, 3))):
             carton = {"id": next(ids), "parent": pallet["id"]}
-            optional(draw, carton, "type", st.sampled_from(["CTN25", "CTN", "BOX"]))
+            optional(draw, carton, "type", st.sampled_from(["CTN25", "CT", "BX", "PLT94"]))
             packed = [make_line(order) for _ in range(draw(st.integers(0, 2)))]
             if packed:
                 carton["lines"] = [ln["line"] for ln in packed]

@@ -33,6 +33,10 @@ _ROLES = {"SF": ("supplier", 0), "SU": ("supplier", 1), "BY": ("buyer", 0),
 # EDIFACT 7065 package types to X12 packaging codes (103 is 3-5 characters).
 PACKAGE_TYPES = {"CT": "CTN", "PX": "PLT", "BX": "BOX", "CS": "CAS", "BG": "BAG", "PK": "PKG",
                  "CR": "CRT", "DR": "DRM", "RL": "ROL", "TB": "TBE", "SW": "SHR"}
+# ... and back on read, so DESADV -> 856 -> DESADV keeps the 7065 code. One-to-one; a TD101
+# with a material suffix (CTN25, PLT94) is kept as sent.
+PACKAGE_TYPES_IN = {x12: edifact for edifact, x12 in PACKAGE_TYPES.items()}
+assert len(PACKAGE_TYPES_IN) == len(PACKAGE_TYPES)
 
 
 def read_856(segs: list[Segment], ctx: Context) -> dict[str, Any]:
@@ -117,9 +121,9 @@ def read_856(segs: list[Segment], ctx: Context) -> dict[str, Any]:
             if tag == "MAN" and g(el, 1) == "GM" and g(el, 2) and "sscc" not in package:
                 package["sscc"] = g(el, 2)
             elif tag == "TD1" and g(el, 1) and "type" not in package:
-                package["type"] = g(el, 1)
+                package["type"] = PACKAGE_TYPES_IN.get(g(el, 1), g(el, 1))
             elif tag == "PO4" and g(el, 4) and "type" not in package:
-                package["type"] = g(el, 4)
+                package["type"] = PACKAGE_TYPES_IN.get(g(el, 4), g(el, 4))
 
     def ancestor(n: dict[str, Any], want: tuple[str, ...], field: str | None = None):
         seen = 0
