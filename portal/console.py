@@ -17,6 +17,7 @@ def overview(request: HttpRequest) -> dict[str, Any]:
         from edi.admin import edi_overview
 
         blocks.append({"template": "admin/edi/overview_block.html", "data": edi_overview()})
+        blocks.append({"template": "admin/ops/overview_link.html", "data": {}})
     if not request.user.has_perm("suppliers.view_purchaseorder"):
         return {"blocks": blocks} if blocks else {}
     po_counts = dict(PurchaseOrder.objects.values_list("status").annotate(n=Count("id")))

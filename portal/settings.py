@@ -7,10 +7,15 @@ broker, so ``make run`` needs no server. Production sets ``DATABASE_URL``,
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange as _KombuExchange, Queue as _KombuQueue
+
+from portal import logging as _portal_logging
+from portal import queues as _queues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("TSUNAGI_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -19,6 +24,13 @@ env = environ.Env()
 env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(env_file)
+
+# Secrets may come from files (Docker/Podman secrets, systemd credentials): SECRET_KEY_FILE,
+# DATABASE_URL_FILE, ... name a file whose content (stripped) is the value.
+for _name in ("SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "EMAIL_URL", "METRICS_TOKEN"):
+    _file = environ.Env().str(f"{_name}_FILE", default="")
+    if _file and _name not in os.environ:
+        os.environ[_name] = Path(_file).read_text().strip()
 
 # --- Core ----------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
@@ -51,9 +63,11 @@ INSTALLED_APPS = [
     "suppliers",
     "edi",
     "portal",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    "ops.middleware.RequestContextMiddleware",  # fresh log context, latency histogram
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -252,6 +266,15 @@ CELERY_RESULT_BACKEND = env.str(
 )
 CELERY_TASK_ALWAYS_EAGER = False  # never eager: `make run` executes tasks in a real worker
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Queues by concern (portal/queues.py, docs/operations.md): edi_inbound, edi_outbound, as2_mdn,
+# email, analytics, periodic, plus the default. A worker without -Q consumes them all.
+CELERY_QUEUE_PREFIX = _queues.prefix_from(explicit=env.str("CELERY_QUEUE_PREFIX", default=None),
+                                          default_queue=CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_QUEUES = [
+    _KombuQueue(name, _KombuExchange(name, type="direct"), routing_key=name)
+    for name in [CELERY_TASK_DEFAULT_QUEUE] + [f"{CELERY_QUEUE_PREFIX}{c}" for c in _queues.CONCERNS]
+]
+CELERY_TASK_ROUTES = ("portal.queues.route_task",)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -261,8 +284,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
-    "edi-poll-folders": {"task": "edi.tasks.poll_everything", "schedule": env.float("EDI_POLL_SECONDS", default=5.0)},
-    "edi-resume-stalled": {"task": "edi.tasks.resume_stalled", "schedule": 60.0},
+    # A poll that waited longer than its period is superseded by the next one: expire it.
+    "edi-poll-folders": {"task": "edi.tasks.poll_everything", "schedule": env.float("EDI_POLL_SECONDS", default=5.0),
+                         "options": {"expires": max(env.float("EDI_POLL_SECONDS", default=5.0) * 6, 30.0)}},
+    "edi-resume-stalled": {"task": "edi.tasks.resume_stalled", "schedule": 60.0, "options": {"expires": 300}},
 }
 
 # --- EDI hub ---------------------------------------------------------------------------------
@@ -273,11 +298,21 @@ EDI_FILEDROP_SETTLE_SECONDS = env.float("EDI_FILEDROP_SETTLE_SECONDS", default=2
 AS2_MAX_BODY_BYTES = env.int("AS2_MAX_BODY_BYTES", default=512 * 1024 * 1024)
 
 # --- Logging ---------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# LOG_FORMAT=json: one JSON object per line, with interchange_id, partner and document when known.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+LOGGING = _portal_logging.logging_config(fmt=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+# Workers log through the same configuration (and so in the same format) as the web processes.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Operations: health, metrics, retention (docs/operations.md) -----------------------------
+# /readyz fails when the EDI archive's file system has less free space than this.
+READYZ_MIN_FREE_BYTES = env.int("READYZ_MIN_FREE_BYTES", default=1024**3)
+READYZ_BROKER_TIMEOUT = env.float("READYZ_BROKER_TIMEOUT", default=2.0)
+# /metrics: a bearer token, or client addresses (CIDR) allowed without one. Neither: 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+METRICS_CACHE_SECONDS = env.float("METRICS_CACHE_SECONDS", default=10.0)
+# Raw interchanges and attachments are kept this long (default 7 years), then `manage.py purge`.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=7 * 365 + 2)
+# Attachment models the purge covers: "app_label.Model": "date field".
+RETENTION_ATTACHMENT_MODELS: dict[str, str] = {}

@@ -3,6 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from edi import views as edi_views
+from ops import views as ops_views
+from portal.metrics import metrics_view
 from portal.views import health, invitations, pages
 
 
@@ -25,6 +27,7 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("console/operations/", admin.site.admin_view(ops_views.operator_page), name="console-operations"),
     path("console/", admin.site.urls),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -32,4 +35,6 @@ urlpatterns = [
     path("as2/", edi_views.as2_inbox, name="as2-inbox"),
     path("as2/mdn/", edi_views.as2_mdn_inbox, name="as2-mdn"),
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
 ]

@@ -25,9 +25,14 @@ def test_database_url() -> str:
 
 class WorkerProcess:
     def __init__(self, *, broker_url: str, queue: str, extra_env: dict[str, str] | None = None,
-                 concurrency: int = 1, log_path: Path | None = None) -> None:
+                 concurrency: int = 1, log_path: Path | None = None, queues: list[str] | None = None) -> None:
+        from portal.queues import CONCERNS, prefix_from
+
         self.broker_url = broker_url
         self.queue = queue
+        # The default queue and every queue by concern under its prefix, unless told fewer.
+        prefix = prefix_from(explicit=os.environ.get("CELERY_QUEUE_PREFIX"), default_queue=queue)
+        self.queues = queues or [queue] + [f"{prefix}{concern}" for concern in CONCERNS]
         self.env = {
             **os.environ,
             "DATABASE_URL": test_database_url(),
@@ -44,7 +49,7 @@ class WorkerProcess:
     def start(self) -> WorkerProcess:
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", self.queue, "--loglevel=INFO",
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", ",".join(self.queues), "--loglevel=INFO",
              f"--concurrency={self.concurrency}", "--without-gossip", "--without-mingle", "--without-heartbeat",
              f"--hostname=test-{self.queue}-{os.getpid()}@%h"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
