@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "suppliers",
+    "suppliers.erp",
+    "suppliers.production",
     "edi",
     "portal",
     "ops",
@@ -227,12 +229,25 @@ CONTENT_SECURITY_POLICY = {
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # ERP systems and supplier users send `Authorization: Api-Key <key>`; a logged-in portal
+    # user (or buyer) can also use the API from the browser with their session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "suppliers.erp.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "suppliers.erp.problems.problem_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["suppliers.erp.auth.ApiKeyRateThrottle"],
+    # Per API key (per user for sessions); any DRF rate: "600/min", "20/second", "10000/day".
+    "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_RATE_LIMIT", default="600/min")},
 }
+# ERP file hand-off in the ERP outbox: canonical JSON, SAP IDoc XML, or both (docs/erp-idoc.md).
+ERP_OUTBOX_FORMAT = env.str("ERP_OUTBOX_FORMAT", default="json")
+# IDoc XML files larger than this are refused before parsing.
+IDOC_MAX_BYTES = env.int("IDOC_MAX_BYTES", default=50 * 1024 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tsunagi API",
     "DESCRIPTION": "Supplier collaboration and EDI hub: ERP integration API.",
@@ -242,6 +257,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Celery ----------------------------------------------------------------------------------

@@ -1,89 +1,85 @@
-"""Supplier-scoped read API. Each view resolves the caller's supplier and reads only through
-the same selectors as the portal pages, so the API cannot show what the portal would hide.
+"""Despatch advices (ASNs) over the API. A supplier's key or session reads only that supplier's
+ASNs through the same selectors as the portal pages, so the API cannot show what the portal
+would hide; buyer-side ERP keys read every ASN. (Purchase orders, feeds, receipts and master
+data are in ``suppliers.erp.apis``.)
 """
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
-from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from suppliers import selectors
-from suppliers.models import DespatchAdvice, Supplier
-
-
-def _supplier_of(request: Request) -> Supplier:
-    membership = selectors.membership_for(request.user)
-    if membership is None:
-        # Buyer-side (staff) access arrives with the ERP API keys; until then nothing to show.
-        raise NotFound()
-    return membership.supplier
+from suppliers.erp import selectors as erp_selectors
+from suppliers.erp.apis import PERMISSIONS, READ_ERRORS, page
+from suppliers.erp.auth import caller_of
+from suppliers.models import DespatchAdvice
 
 
-class PurchaseOrderLineOutput(serializers.Serializer):
+class DespatchLotOutput(serializers.Serializer):
+    lot = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+
+
+class DespatchAdviceLineOutput(serializers.Serializer):
     line = serializers.IntegerField(source="line_no")
+    order = serializers.CharField(source="order_line.order.number")
+    order_line = serializers.IntegerField(source="order_line.line_no")
     buyer_part = serializers.CharField(source="part.buyer_part_number")
-    supplier_part = serializers.CharField(source="supplier_part_number")
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
     unit = serializers.CharField()
-    price = serializers.DecimalField(max_digits=14, decimal_places=5)
-    requested_date = serializers.DateField()
-    confirmation = serializers.CharField()
-    confirmed_quantity = serializers.DecimalField(max_digits=14, decimal_places=3, allow_null=True)
-    confirmed_date = serializers.DateField(allow_null=True)
+    sscc = serializers.CharField(source="package.sscc", allow_null=True, default=None)
+    lots = DespatchLotOutput(many=True)
+    serials = serializers.SerializerMethodField()
 
-
-class PurchaseOrderOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    number = serializers.CharField()
-    revision = serializers.IntegerField()
-    status = serializers.CharField()
-    order_date = serializers.DateField()
-    currency = serializers.CharField()
-    ship_to = serializers.CharField(source="ship_to.code")
-
-
-class PurchaseOrderDetailOutput(PurchaseOrderOutput):
-    lines = PurchaseOrderLineOutput(many=True)
-
-
-class PurchaseOrderListApi(ListAPIView):
-    serializer_class = PurchaseOrderOutput
-
-    def get_queryset(self):
-        return selectors.purchase_orders_for(
-            supplier=_supplier_of(self.request), search=self.request.query_params.get("search", ""),
-            status=self.request.query_params.get("status", ""),
-        )
-
-
-class PurchaseOrderDetailApi(RetrieveAPIView):
-    serializer_class = PurchaseOrderDetailOutput
-
-    def get_object(self):
-        return selectors.purchase_order_get(supplier=_supplier_of(self.request), pk=self.kwargs["pk"])
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_serials(self, line) -> list[str]:
+        return [s.serial for s in line.serials.all()]
 
 
 class DespatchAdviceOutput(serializers.ModelSerializer):
     ship_to = serializers.CharField(source="ship_to.code")
+    supplier = serializers.CharField(source="supplier.code")
 
     class Meta:
         model = DespatchAdvice
-        fields = ["id", "number", "status", "ship_date", "expected_delivery", "carrier", "tracking_number", "ship_to"]
+        fields = ["id", "number", "supplier", "status", "source", "ship_date", "expected_delivery", "carrier",
+                  "tracking_number", "ship_to"]
 
 
-class DespatchAdviceListApi(ListAPIView):
-    serializer_class = DespatchAdviceOutput
+class DespatchAdviceDetailOutput(DespatchAdviceOutput):
+    lines = DespatchAdviceLineOutput(many=True)
 
-    def get_queryset(self):
-        return selectors.despatch_advices_for(
-            supplier=_supplier_of(self.request), search=self.request.query_params.get("search", "")
-        )
+    class Meta(DespatchAdviceOutput.Meta):
+        fields = [*DespatchAdviceOutput.Meta.fields, "lines"]
 
 
-class DespatchAdviceDetailApi(RetrieveAPIView):
-    serializer_class = DespatchAdviceOutput
+class AsnQuery(serializers.Serializer):
+    search = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    status = serializers.ChoiceField(choices=DespatchAdvice.Status.choices, required=False)
+    page = serializers.IntegerField(required=False, min_value=1)
 
-    def get_object(self):
-        return selectors.despatch_advice_get(supplier=_supplier_of(self.request), pk=self.kwargs["pk"])
+
+class DespatchAdviceListApi(APIView):
+    permission_classes = PERMISSIONS
+
+    @extend_schema(operation_id="despatch_advices_list", parameters=[AsnQuery],
+                   responses={200: DespatchAdviceOutput(many=True), **READ_ERRORS})
+    def get(self, request: Request) -> Response:
+        caller = caller_of(request)
+        q = AsnQuery(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        qs = erp_selectors.despatch_advices(supplier=caller.supplier, search=q.validated_data.get("search", ""),
+                                            status=q.validated_data.get("status", ""))
+        return page(self, request, qs.select_related("supplier"), DespatchAdviceOutput)
+
+
+class DespatchAdviceDetailApi(APIView):
+    permission_classes = PERMISSIONS
+
+    @extend_schema(operation_id="despatch_advices_retrieve", responses={200: DespatchAdviceDetailOutput, **READ_ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        caller = caller_of(request)
+        return Response(DespatchAdviceDetailOutput(erp_selectors.despatch_advice_get(supplier=caller.supplier, pk=pk)).data)
