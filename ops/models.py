@@ -20,8 +20,10 @@ class LegalHold(models.Model):
                                  related_name="legal_holds", verbose_name=_("supplier"))
     partner = models.ForeignKey("edi.TradingPartner", on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="legal_holds", verbose_name=_("trading partner"))
-    interchange = models.ForeignKey("edi.Interchange", on_delete=models.PROTECT, null=True, blank=True,
+    # SET_NULL: once released, the purge may delete the interchange; ``target`` still says what it was.
+    interchange = models.ForeignKey("edi.Interchange", on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="legal_holds", verbose_name=_("interchange"))
+    target = models.CharField(_("held"), max_length=200, blank=True, editable=False)
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+", verbose_name=_("placed by"))
     placed_at = models.DateTimeField(_("placed"), auto_now_add=True)
@@ -34,19 +36,20 @@ class LegalHold(models.Model):
         verbose_name = _("legal hold")
         verbose_name_plural = _("legal holds")
         constraints = [
+            # An active hold covers exactly one thing; a released one may have lost its interchange.
             models.CheckConstraint(
                 condition=(
                     Q(supplier__isnull=False, partner__isnull=True, interchange__isnull=True)
                     | Q(supplier__isnull=True, partner__isnull=False, interchange__isnull=True)
                     | Q(supplier__isnull=True, partner__isnull=True, interchange__isnull=False)
+                    | Q(released_at__isnull=False, supplier__isnull=True, partner__isnull=True, interchange__isnull=True)
                 ),
-                name="legalhold_exactly_one_target",
+                name="legalhold_one_target",
             ),
         ]
 
     def __str__(self) -> str:
-        target = self.supplier or self.partner or (f"#{self.interchange_id}" if self.interchange_id else "?")
-        return f"{_('Legal hold')}: {target} ({self.reference or self.reason[:40]})"
+        return f"{_('Legal hold')}: {self.target or '?'} ({self.reference or self.reason[:40]})"
 
     @property
     def is_active(self) -> bool:

@@ -20,6 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ops.models import LegalHold, PurgeRun
 from ops.quality_hook import QualityReferences, open_quality_references
@@ -47,8 +48,11 @@ def legal_hold_place(*, reason: str, actor: Any, reference: str = "", supplier: 
         raise HoldError("a legal hold needs a reason")
     who = as_actor(actor)
     with transaction.atomic():
+        target = (f"{_('supplier')} {supplier.code}" if supplier is not None else
+                  f"{_('partner')} {partner.code}" if partner is not None else f"{_('interchange')} #{interchange.pk}")
         hold = LegalHold.objects.create(reason=reason.strip(), reference=reference.strip(), supplier=supplier,
-                                        partner=partner, interchange=interchange, placed_by=who.user)
+                                        partner=partner, interchange=interchange, placed_by=who.user,
+                                        target=str(target)[:200])
         event_record(actor=who, verb="legal_hold.placed", obj=hold, supplier=_supplier_of_hold(hold),
                      payload={"reason": hold.reason, "reference": hold.reference, "target": str(targets[0])})
     return hold
