@@ -113,8 +113,7 @@ def start_gunicorn(tmp: Path, *, workers: int = 1, threads: int = 4, timeout: in
         if proc.poll() is not None:
             raise RuntimeError(f"gunicorn exited: {server.log_text()[-3000:]}")
         try:
-            status, _h, _b = post(server.url, {}, b"")
-            if status in (400, 503):
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return server
         except OSError:
             pass

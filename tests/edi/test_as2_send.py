@@ -1,0 +1,232 @@
+"""Our AS2 sender against the independent openssl receiver (shared/as2-peer/capture_server.py)
+behind a partner profile: an issued purchase order leaves as an X12 850 and is marked delivered
+only on a receipt whose signature, Original-Message-ID and MIC check out."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import date
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+
+from edi.models import Interchange
+from edi.services.inbound import archive_path_of
+from edi.tasks import RETRY, send_interchange
+from suppliers import services
+from suppliers.audit import Actor
+from tests.edi.as2_live import as2_ids, as2_partner, configure_hub, peer, start_gunicorn  # noqa: F401
+
+pytestmark = [pytest.mark.timeout(300)]
+
+FAULTS = {
+    # fault: what the interchange's error must say
+    "wrong-mic": "MIC",
+    "wrong-omid": "Original-Message-ID",
+    "unsigned-mdn": "unsigned MDN",
+    "bad-signature": "signature",
+    "lf-mdn": "LF->CRLF",
+    "no-mdn": "not an MDN",
+}
+
+
+@pytest.fixture
+def capture(tmp_path, as2_ids):
+    """Start the capture receiver with a given fault; yields a function returning its URL."""
+    running = []
+
+    def start(fault: str = "none") -> str:
+        cm = peer.capture_server(tmp_path / f"capture-{fault}", receiver=as2_ids.capture,
+                                 sender_cert=as2_ids.hub.cert_path, fault=fault)
+        running.append(cm)
+        return cm.__enter__()
+
+    yield start
+    for cm in running:
+        cm.__exit__(None, None, None)
+
+
+def capture_requests(tmp_path, fault: str) -> list:
+    folder = tmp_path / f"capture-{fault}"
+    return sorted((d for d in folder.iterdir() if d.is_dir() and d.name.isdigit()), key=lambda d: int(d.name))
+
+
+def make_as2_supplier(hub, as2_ids, tenant, url: str, **profile):
+    configure_hub(hub.settings, as2_ids)
+    return as2_partner(tenant, code="CAPTURE", as2_id="CAPTURE", cert_path=as2_ids.capture.cert_path, url=url,
+                       interchange_id="CAPTUREX12", ack=False, **profile)
+
+
+def issue_order(tenant, number: str = "PO-AS2-1"):
+    """The buyer issues a purchase order to an EDI supplier: the hub sends it on commit."""
+    line = tenant.order.lines.get()
+    return services.purchase_order_create(
+        number=number, supplier=tenant.supplier, ship_to=tenant.order.ship_to, order_date=date(2026, 3, 1),
+        actor=Actor.system("test"),
+        lines=[services.LineInput(line_no=10, part=line.part, quantity=Decimal(250), price=Decimal("1.25"),
+                                  requested_date=date(2026, 4, 1))],
+    )
+
+
+def outbound_for(order) -> Interchange:
+    return Interchange.objects.get(direction="out", reference__startswith=f"po:{order.number}:")
+
+
+def test_an_issued_order_is_sent_and_marked_delivered_on_a_good_mdn(
+        hub, as2_ids, tenant_a, capture, tmp_path, django_capture_on_commit_callbacks):
+    make_as2_supplier(hub, as2_ids, tenant_a, capture("none"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order = issue_order(tenant_a)
+
+    sent = outbound_for(order)
+    assert sent.state == "delivered", sent.error
+    assert sent.channel == "as2" and sent.document_types == "purchase_order" and sent.mdn == "processed"
+    assert sent.as2_message_id and sent.mic.startswith("sha256:")
+    # the openssl receiver decrypted it, verified our signature and got the very bytes we archived
+    (request,) = capture_requests(tmp_path, "none")
+    verdict = peer.read_verdict(request / "verdict.txt")
+    assert "processed" in verdict.get("disposition", ""), verdict
+    archived = archive_path_of(sent).read_bytes()
+    assert (request / "payload.out").read_bytes() == archived
+    assert b"ST*850*" in archived and b"PO-AS2-1" in archived
+    assert f"<{sent.as2_message_id}>" in (request / "request.headers").read_text()
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_a_bad_receipt_fails_the_interchange(fault, hub, as2_ids, tenant_a, capture, tmp_path,
+                                             django_capture_on_commit_callbacks):
+    make_as2_supplier(hub, as2_ids, tenant_a, capture(fault))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order = issue_order(tenant_a)
+
+    sent = outbound_for(order)
+    assert sent.state == "failed", f"{fault}: {sent.state} {sent.mdn}"
+    assert sent.processed_at is None
+    assert FAULTS[fault] in sent.error, sent.error
+    assert sent.mdn.startswith("refused:")
+    assert len(capture_requests(tmp_path, fault)) == 1  # a receipt we cannot trust is not retried
+
+
+def test_http_500_is_retried_with_backoff_then_fails(hub, as2_ids, tenant_a, capture, tmp_path,
+                                                     django_capture_on_commit_callbacks):
+    from portal.celery import app
+
+    make_as2_supplier(hub, as2_ids, tenant_a, capture("http500"))
+    countdowns = []
+    real_retry = send_interchange.retry
+
+    def spy(*args, **kwargs):
+        countdowns.append(kwargs.get("countdown"))
+        return real_retry(*args, **kwargs)
+
+    propagates = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False  # eager retries run at once; the last failure is reported
+    try:
+        with mock.patch.object(send_interchange, "retry", side_effect=spy):
+            with django_capture_on_commit_callbacks(execute=True):
+                order = issue_order(tenant_a)
+    finally:
+        app.conf.task_eager_propagates = propagates
+
+    sent = outbound_for(order)
+    assert sent.state == "failed" and "HTTP 500" in sent.error
+    requests = capture_requests(tmp_path, "http500")
+    assert len(requests) == 1 + RETRY["max_retries"]  # retried, and not forever
+    assert sent.attempts == len(requests)
+    # every attempt carried the same Message-ID, so the partner can recognise a repeat
+    ids = {line for r in requests for line in (r / "request.headers").read_text().splitlines()
+           if line.lower().startswith("message-id:")}
+    assert len(ids) == 1
+    # exponential backoff with jitter, capped (the last call finds the retries used up)
+    assert len(countdowns) == RETRY["max_retries"] + 1
+    for n, countdown in enumerate(countdowns[:-1]):
+        assert 0 <= countdown <= min(RETRY["retry_backoff_max"], RETRY["retry_backoff"] * 2 ** n)
+
+
+def test_an_unreachable_partner_is_retried(hub, as2_ids, tenant_a, django_capture_on_commit_callbacks):
+    from edi.services.outbound import TransientSendError, interchange_send
+
+    make_as2_supplier(hub, as2_ids, tenant_a, f"http://127.0.0.1:{peer.free_port()}/as2")
+    with mock.patch("edi.tasks.send_interchange.delay"):
+        with django_capture_on_commit_callbacks(execute=True):
+            order = issue_order(tenant_a)
+    sent = outbound_for(order)
+    with pytest.raises(TransientSendError):
+        interchange_send(interchange_id=sent.pk)
+    sent.refresh_from_db()
+    assert sent.state == "queued" and sent.attempts == 1
+
+
+# --- asynchronous MDNs: the receipt comes back to our POST /as2/mdn/ --------------------------------
+
+@pytest.fixture
+def web(transactional_db, tmp_path, settings):
+    server = start_gunicorn(tmp_path / "web")
+    settings.SITE_URL = server.base_url  # Receipt-Delivery-Option points at this server
+    yield server
+    server.stop()
+
+
+def _wait_state(interchange: Interchange, states: set[str], timeout: float = 30) -> Interchange:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        interchange.refresh_from_db()
+        if interchange.state in states:
+            return interchange
+        time.sleep(0.1)
+    return interchange
+
+
+def test_an_async_mdn_moves_the_interchange_from_sent_to_delivered(web, hub, as2_ids, tenant_a, capture, tmp_path):
+    make_as2_supplier(hub, as2_ids, tenant_a, capture("none"), as2_mdn="async")
+
+    order = issue_order(tenant_a)  # transactional: the send runs on the real commit
+
+    sent = outbound_for(order)
+    assert sent.state == "sent"
+    (request,) = capture_requests(tmp_path, "none")
+    assert f"Receipt-Delivery-Option: {web.base_url}/as2/mdn/" in (request / "request.headers").read_text()
+    sent = _wait_state(sent, {"delivered", "failed"})
+    assert sent.state == "delivered", sent.error
+    assert sent.mdn == "processed"
+    assert "HTTP 200" in (request / "async.log").read_text()
+    assert web.server_errors() == []
+
+
+def test_an_async_mdn_with_a_wrong_mic_fails_the_interchange(web, hub, as2_ids, tenant_a, capture, tmp_path):
+    make_as2_supplier(hub, as2_ids, tenant_a, capture("wrong-mic"), as2_mdn="async")
+    order = issue_order(tenant_a)
+    sent = _wait_state(outbound_for(order), {"delivered", "failed"})
+    assert sent.state == "failed" and "MIC" in sent.error
+
+
+def test_an_async_mdn_for_an_unknown_message_is_refused(web):
+    from tests.edi.as2_live import post
+
+    status, _h, _b = post(f"{web.base_url}/as2/mdn/", {"Content-Type": "text/plain"}, b"hello")
+    assert status == 400
+    report = (b"--b\r\nContent-Type: message/disposition-notification\r\n\r\n"
+              b"Original-Message-ID: <nobody@x>\r\nDisposition: automatic-action/MDN-sent-automatically; "
+              b"processed\r\n\r\n--b--\r\n")
+    status, _h, _b = post(f"{web.base_url}/as2/mdn/",
+                          {"Content-Type": 'multipart/report; report-type=disposition-notification; boundary="b"'},
+                          report)
+    assert status == 404
+    assert web.server_errors() == []
+
+
+def test_the_archived_interchange_is_what_was_signed(hub, as2_ids, tenant_a, capture, tmp_path,
+                                                    django_capture_on_commit_callbacks):
+    make_as2_supplier(hub, as2_ids, tenant_a, capture("none"), as2_compress=True, as2_sign="sha512",
+                      as2_encrypt="3des")
+    with django_capture_on_commit_callbacks(execute=True):
+        order = issue_order(tenant_a)
+    sent = outbound_for(order)
+    assert sent.state == "delivered", sent.error
+    assert sent.mic.startswith("sha512:")
+    (request,) = capture_requests(tmp_path, "none")
+    assert hashlib.sha256((request / "payload.out").read_bytes()).hexdigest() == sent.sha256
