@@ -217,6 +217,17 @@ def build_message(keys: As2Keys, payload: bytes, *, sender: Any = None, message_
                               message_id=message_id, **options)
 
 
+def send(message: Any, *, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """POST an OutboundMessage to ``/as2/`` in process (Django's test client); returns
+    (status, headers, body) like :func:`post`."""
+    from django.test import Client
+
+    hdrs = {**message.headers, **(headers or {})}
+    ctype = hdrs.pop("Content-Type")
+    response = Client().generic("POST", "/as2/", data=message.body, content_type=ctype, headers=hdrs)
+    return response.status_code, dict(response.headers), response.content
+
+
 def check_mdn(keys: As2Keys, message: Any, status: int, headers: dict[str, str], body: bytes) -> Any:
     from edi.transports import as2
 

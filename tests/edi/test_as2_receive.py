@@ -13,7 +13,7 @@ from django.test import Client
 from edi.models import Interchange
 from edi.transports import as2
 from suppliers.models import DespatchAdvice
-from tests.edi.as2_live import as2_ids, as2_partner, build_message, check_mdn, configure_hub, peer  # noqa: F401
+from tests.edi.as2_live import as2_ids, as2_partner, build_message, check_mdn, configure_hub, peer, send  # noqa: F401
 from tests.edi.conftest import despatch_advice, interchange_bytes
 
 
@@ -27,14 +27,6 @@ def as2_hub(hub, as2_ids):
 def partner(as2_hub, as2_ids, tenant_a):
     return as2_partner(tenant_a, code="PEER", as2_id="PEER", cert_path=as2_ids.peer.cert_path,
                        interchange_id="PEERX12", ack=False)
-
-
-def send(message, *, headers: dict | None = None):
-    """POST an OutboundMessage as its sender would; returns (status, headers, body)."""
-    hdrs = {**message.headers, **(headers or {})}
-    ctype = hdrs.pop("Content-Type")
-    response = Client().generic("POST", "/as2/", data=message.body, content_type=ctype, headers=hdrs)
-    return response.status_code, dict(response.headers), response.content
 
 
 def asn_message(as2_ids, partner, tenant, *, number="ASN-AS2-1", control_number=301, **options):
