@@ -19,7 +19,7 @@ app.autodiscover_tasks()
 def _prepare_filesystem_broker(sender: Celery, **_: object) -> None:
     # The filesystem transport needs its folders before the first message is sent.
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
     backend = str(sender.conf.result_backend or "")
