@@ -268,6 +268,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_fs_broker_dir),
         "data_folder_out": str(_fs_broker_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 else:
