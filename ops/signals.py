@@ -14,7 +14,7 @@ import logging
 import time
 from typing import Any
 
-from celery.signals import before_task_publish, task_failure, task_postrun, task_prerun
+from celery.signals import before_task_publish, task_failure, task_postrun, task_prerun, worker_ready
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -129,3 +129,24 @@ def _interchange_saved(sender: Any, instance: Any, **_: Any) -> None:
 def _message_saved(sender: Any, instance: Any, **_: Any) -> None:
     if instance.document_id and log_context.current().get("interchange_id") in (None, instance.interchange_id):
         log_context.bind(interchange_id=instance.interchange_id, document=instance.document_id)
+
+
+@worker_ready.connect(dispatch_uid="ops.worker_ready")
+def _serve_worker_metrics(**_: Any) -> None:
+    """``TSUNAGI_WORKER_METRICS_PORT``: the worker serves what its pool processes observed."""
+    import os
+
+    port = os.environ.get("TSUNAGI_WORKER_METRICS_PORT")
+    if not port:
+        return
+    from prometheus_client import CollectorRegistry, start_http_server
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        from portal.metrics import REGISTRY as registry  # a solo pool: this process did the work
+    start_http_server(int(port), addr=os.environ.get("TSUNAGI_WORKER_METRICS_ADDR", "0.0.0.0"), registry=registry)
+    log.info("worker metrics on port %s", port)
