@@ -5,16 +5,23 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from edi import views as edi_views
 from ops import views as ops_views
 from portal.metrics import metrics_view
-from portal.views import health, invitations, pages
+from portal.views import health, home, invitations, orders, pages, preferences, shipments
 
 
 portal_patterns = [
-    path("", pages.home, name="home"),
-    path("orders/", pages.order_list, name="order_list"),
-    path("orders/export.csv", pages.order_export, name="order_export"),
-    path("orders/<int:pk>/", pages.order_detail, name="order_detail"),
+    path("", home.home, name="home"),
+    path("orders/", orders.order_list, name="order_list"),
+    path("orders/export.csv", orders.order_export, name="order_export"),
+    path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
+    path("orders/<int:pk>/accept-all/", orders.order_accept_all, name="order_accept_all"),
+    path("orders/<int:pk>/lines/<int:line_pk>/respond/", orders.order_line_respond, name="order_line_respond"),
     path("shipments/", pages.shipment_list, name="shipment_list"),
+    path("shipments/new/", shipments.asn_new, name="asn_new"),
+    path("shipments/new/details/", shipments.asn_details, name="asn_details"),
     path("shipments/<int:pk>/", pages.shipment_detail, name="shipment_detail"),
+    path("shipments/<int:pk>/labels.pdf", shipments.shipment_labels, name="shipment_labels"),
+    path("shipments/<int:pk>/packing-list.pdf", shipments.shipment_packing_list, name="shipment_packing_list"),
+    path("preferences/", preferences.preferences, name="preferences"),
     path("receipts/", pages.receipt_list, name="receipt_list"),
     path("receipts/<int:pk>/", pages.receipt_detail, name="receipt_detail"),
     path("parts/", pages.part_list, name="part_list"),
@@ -26,6 +33,8 @@ portal_patterns = [
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("accounts/", include("allauth.urls")),
+    # The language switcher also stores the choice as the user's e-mail language.
+    path("i18n/setlang/", preferences.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("console/operations/", admin.site.admin_view(ops_views.operator_page), name="console-operations"),
     path("console/", admin.site.urls),

@@ -15,7 +15,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,6 +26,7 @@ from suppliers import services
 from suppliers.audit import events_for, event_record
 from suppliers.errors import DomainError
 from suppliers.models import (
+    BuyerSettings,
     DespatchAdvice,
     DespatchAdviceLine,
     DespatchLot,
@@ -35,6 +36,9 @@ from suppliers.models import (
     GoodsReceipt,
     GoodsReceiptLine,
     Invitation,
+    Notification,
+    NotificationDelivery,
+    OrderResponse,
     Part,
     Plant,
     PurchaseOrder,
@@ -123,6 +127,11 @@ class SupplierAdmin(AuditedAdmin):
     list_filter = ["status", "edi_enabled", "require_mfa"]
     search_fields = ["code", "name", "contact_email"]
     inlines = [MembershipInline, SupplierPartInline]
+    readonly_fields = ["sscc_next_serial"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "status", "contact_email", "edi_enabled", "require_mfa"]}),
+        (_("Shipping (web ASNs)"), {"fields": ["gs1_company_prefix", "asn_tolerance_percent", "sscc_next_serial"]}),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
@@ -261,8 +270,8 @@ class PurchaseOrderLineInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["part"]
     fields = ["line_no", "part", "supplier_part_number", "quantity", "unit", "price", "requested_date",
-              "confirmation", "confirmed_quantity", "confirmed_date", "rejection_reason", "cancelled"]
-    readonly_fields = ["confirmation", "confirmed_quantity", "confirmed_date", "rejection_reason"]
+              "confirmation", "confirmed_quantity", "confirmed_date", "reason_code", "rejection_reason", "cancelled"]
+    readonly_fields = ["confirmation", "confirmed_quantity", "confirmed_date", "reason_code", "rejection_reason"]
 
 
 def _transition_action(target: str, label: str):
@@ -282,16 +291,46 @@ def _transition_action(target: str, label: str):
     return admin.action(description=label)(action)
 
 
+class OrderResponseInline(admin.TabularInline):
+    """The supplier's answers, newest first: from the portal, by EDI or through the API."""
+
+    model = OrderResponse
+    extra = 0
+    can_delete = False
+    fields = ["number", "created_at", "source", "actor_label", "status", "answer", "erp_file"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-id"]
+    verbose_name_plural = _("order responses (supplier confirmations)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("lines"))
+    def answer(self, obj):
+        parts = []
+        for li in obj.document.get("lines", []):
+            text = f"{li.get('line')}: {li.get('status')}"
+            if li.get("quantity"):
+                text += f" {li['quantity']}"
+            if li.get("delivery_date"):
+                text += f" @ {li['delivery_date']}"
+            if li.get("x_reason_code") or li.get("reason"):
+                text += f" ({', '.join(x for x in (li.get('x_reason_code'), li.get('reason')) if x)})"
+            parts.append(text)
+        return format_html("<br>".join(["{}"] * len(parts)), *parts) if parts else "—"
+
+
 @admin.register(PurchaseOrder)
 class PurchaseOrderAdmin(AuditedAdmin):
-    list_display = ["number", "revision", "supplier", "ship_to", "status", "order_date", "line_count", "source"]
+    list_display = ["number", "revision", "supplier", "ship_to", "status", "order_date", "line_count",
+                    "confirmation_summary", "last_response", "allow_rejection", "source"]
     list_filter = ["status", "supplier", "ship_to", "source", "order_date"]
     search_fields = ["number", "supplier__code", "supplier__name", "lines__part__buyer_part_number"]
     date_hierarchy = "order_date"
     list_select_related = ["supplier", "ship_to"]
     readonly_fields = ["status", "issued_at", "created_at", "updated_at"]
     autocomplete_fields = ["supplier"]
-    inlines = [PurchaseOrderLineInline]
+    inlines = [PurchaseOrderLineInline, OrderResponseInline]
     actions = [
         _transition_action(PurchaseOrder.Status.ISSUED, _("Issue to supplier")),
         _transition_action(PurchaseOrder.Status.CLOSED, _("Close")),
@@ -299,11 +338,33 @@ class PurchaseOrderAdmin(AuditedAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_lines=Count("lines"))
+        live = Q(lines__cancelled=False)
+        return super().get_queryset(request).annotate(
+            _lines=Count("lines", distinct=True),
+            _pending=Count("lines", filter=live & Q(lines__confirmation="pending"), distinct=True),
+            _changed=Count("lines", filter=live & Q(lines__confirmation="changed"), distinct=True),
+            _rejected=Count("lines", filter=live & Q(lines__confirmation="rejected"), distinct=True),
+            _last_response=Max("responses__created_at"),
+        )
 
     @admin.display(description=_("lines"), ordering="_lines")
     def line_count(self, obj):
         return obj._lines
+
+    @admin.display(description=_("confirmation"))
+    def confirmation_summary(self, obj):
+        parts = []
+        if obj._pending:
+            parts.append(_("%(n)d waiting") % {"n": obj._pending})
+        if obj._changed:
+            parts.append(_("%(n)d changed") % {"n": obj._changed})
+        if obj._rejected:
+            parts.append(_("%(n)d rejected") % {"n": obj._rejected})
+        return ", ".join(parts) or (_("all accepted") if obj._lines else "—")
+
+    @admin.display(description=_("last response"), ordering="_last_response")
+    def last_response(self, obj):
+        return obj._last_response
 
 
 # --- Despatch advices and receipts ---------------------------------------------------------------
@@ -344,7 +405,7 @@ class DespatchAdviceAdmin(AuditedAdmin):
     date_hierarchy = "ship_date"
     list_select_related = ["supplier", "ship_to"]
     readonly_fields = ["number", "supplier", "ship_to", "status", "source", "ship_date", "expected_delivery",
-                       "carrier", "tracking_number", "created_by", "submitted_at", "created_at"]
+                       "carrier", "tracking_number", "created_by", "submitted_at", "created_at", "erp_file", "published_at"]
     inlines = [DespatchPackageInline, DespatchLineInline]
 
     def has_add_permission(self, request):
@@ -368,6 +429,63 @@ class GoodsReceiptAdmin(AuditedAdmin):
     list_select_related = ["supplier", "plant", "advice"]
     raw_id_fields = ["advice"]
     inlines = [GoodsReceiptLineInline]
+
+
+@admin.register(BuyerSettings)
+class BuyerSettingsAdmin(AuditedAdmin):
+    """Buyer-wide portal defaults: one row."""
+
+    fields = ["asn_tolerance_percent"]
+
+    def has_add_permission(self, request):
+        return not BuyerSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        obj = BuyerSettings.get()
+        return HttpResponseRedirect(reverse("admin:suppliers_buyersettings_change", args=[obj.pk]))
+
+
+class NotificationDeliveryInline(admin.TabularInline):
+    model = NotificationDelivery
+    extra = 0
+    can_delete = False
+    fields = ["email", "language", "subject", "sent_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """E-mails sent to suppliers' people, with who got them (read-only)."""
+
+    list_display = ["created_at", "kind", "supplier", "sent_at", "delivery_count"]
+    list_filter = ["kind", "supplier"]
+    date_hierarchy = "created_at"
+    list_select_related = ["supplier"]
+    readonly_fields = ["kind", "supplier", "subject_template", "body_template", "context", "url", "user_ids",
+                       "created_at", "sent_at"]
+    inlines = [NotificationDeliveryInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_deliveries=Count("deliveries"))
+
+    @admin.display(description=_("e-mails"), ordering="_deliveries")
+    def delivery_count(self, obj):
+        return obj._deliveries
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Event)

@@ -18,6 +18,7 @@ from suppliers.models import (
     BuyerSettings,
     DespatchAdvice,
     DespatchAdviceLine,
+    DespatchPackage,
     Event,
     GoodsReceipt,
     GoodsReceiptLine,
@@ -162,12 +163,23 @@ def despatch_advices_for(*, supplier: Supplier, search: str = "", status: str = 
     return qs.order_by("-ship_date", "-number")
 
 
+def despatch_advice_next_number(*, supplier: Supplier, day: date) -> str:
+    """A suggestion for a new ASN's number: ASN-YYYYMMDD-n, the first n not yet used."""
+    stem = f"ASN-{day:%Y%m%d}-"
+    used = set(DespatchAdvice.objects.filter(supplier=supplier, number__startswith=stem).values_list("number", flat=True))
+    n = len(used) + 1
+    while f"{stem}{n}" in used:
+        n += 1
+    return f"{stem}{n}"
+
+
 def despatch_advice_get(*, supplier: Supplier, pk: Any) -> DespatchAdvice:
-    lines = DespatchAdviceLine.objects.select_related("part", "order_line__order", "package").prefetch_related(
+    lines = DespatchAdviceLine.objects.select_related("part", "order_line__order", "package__parent").prefetch_related(
         "lots", "serials"
     )
-    qs = DespatchAdvice.objects.filter(supplier=supplier).select_related("ship_to").prefetch_related(
-        Prefetch("lines", queryset=lines), "packages"
+    packages = DespatchPackage.objects.select_related("parent").order_by("id")
+    qs = DespatchAdvice.objects.filter(supplier=supplier).select_related("ship_to", "supplier").prefetch_related(
+        Prefetch("lines", queryset=lines), Prefetch("packages", queryset=packages)
     )
     return get_object_or_404(qs, pk=pk)
 
@@ -219,29 +231,14 @@ def events_for_supplier_object(*, supplier: Supplier, obj: Any) -> QuerySet[Even
     ).order_by("-occurred_at", "-id")
 
 
-def dashboard_for(*, supplier: Supplier) -> dict[str, Any]:
-    """What needs the supplier's action: a fixed, small number of queries whatever the volume."""
-    orders = PurchaseOrder.objects.filter(supplier=supplier)
-    counts = orders.aggregate(
-        awaiting=Count("pk", filter=Q(status=PurchaseOrder.Status.ISSUED)),
-        open=Count("pk", filter=Q(status__in=PurchaseOrder.OPEN_STATUSES)),
-    )
-    to_ship = open_lines_to_ship(supplier=supplier)
-    awaiting = (
+def orders_awaiting_confirmation(*, supplier: Supplier) -> QuerySet[PurchaseOrder]:
+    """Issued orders, oldest first, annotated with ``pending`` (lines still to answer)."""
+    return (
         purchase_orders_for(supplier=supplier, needs_confirmation=True)
         .annotate(pending=Count("lines", filter=Q(lines__confirmation=PurchaseOrderLine.Confirmation.PENDING,
                                                   lines__cancelled=False), distinct=True))
         .order_by("order_date", "number")
     )
-    return {
-        "awaiting_confirmation": counts["awaiting"],
-        "open_orders": counts["open"],
-        "in_transit": DespatchAdvice.objects.filter(supplier=supplier, status=DespatchAdvice.Status.SUBMITTED).count(),
-        "lines_to_ship": to_ship.count(),
-        "orders_awaiting": list(awaiting[:10]),
-        "next_lines_to_ship": list(to_ship[:10]),
-        "recent_orders": list(purchase_orders_for(supplier=supplier, open_only=True)[:10]),
-    }
 
 
 # --- Preferences ---------------------------------------------------------------------------------

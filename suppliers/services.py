@@ -414,6 +414,10 @@ class WebAsnLine:
     package_ref: str = ""
 
 
+def _num(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
 def _shipped_quantities(line_ids: list[int]) -> dict[int, Decimal]:
     from django.db.models import Sum
 
@@ -472,7 +476,7 @@ def despatch_advice_submit_web(
             if len(set(names)) != len(names):
                 raise DomainError(f"Line {line}: a lot is listed twice.")
             if any(q <= 0 for _n, q in li.lots) or sum(q for _n, q in li.lots) != li.quantity:
-                raise DomainError(f"Line {line}: the lot quantities must add up to {li.quantity.normalize()}.")
+                raise DomainError(f"Line {line}: the lot quantities must add up to {_num(li.quantity)}.")
         if li.serials:
             if len(set(li.serials)) != len(li.serials):
                 raise DomainError(f"Line {line}: a serial number is listed twice.")
@@ -492,8 +496,8 @@ def despatch_advice_submit_web(
         if shipped.get(pk, Decimal(0)) + quantity > allowed:
             left = max(allowed - shipped.get(pk, Decimal(0)), Decimal(0))
             raise DomainError(
-                f"Line {line}: at most {left.normalize()} {line.unit} more may be shipped "
-                f"(confirmed {line.effective_quantity.normalize()}, tolerance {tolerance.normalize()} %)."
+                f"Line {line}: at most {_num(left)} {line.unit} more may be shipped "
+                f"(confirmed {_num(line.effective_quantity)}, tolerance {_num(tolerance)} %)."
             )
     refs = {p.ref: p for p in packages}
     if len(refs) != len(list(packages)):

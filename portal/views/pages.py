@@ -1,11 +1,12 @@
-"""Supplier-facing pages. Every read goes through a selector that takes ``request.supplier``."""
+"""Supplier-facing pages. Every read goes through a selector that takes ``request.supplier``.
+
+The dashboard is in ``home``, purchase orders in ``orders``, web ASNs and their PDFs in ``shipments``.
+"""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,69 +15,7 @@ from portal.forms import InviteForm
 from portal.views.common import paginate, supplier_admin_required, supplier_required
 from suppliers import selectors, services
 from suppliers.errors import DomainError
-from suppliers.models import DespatchAdvice, PurchaseOrder
-
-
-@supplier_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", selectors.dashboard_for(supplier=request.supplier))
-
-
-@supplier_required
-def order_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    if status not in PurchaseOrder.Status.values:
-        status = ""
-    orders = selectors.purchase_orders_for(supplier=request.supplier, search=q, status=status)
-    return render(request, "portal/orders/list.html", {
-        "page": paginate(request, orders), "q": q, "status": status,
-        "statuses": [s for s in PurchaseOrder.Status if s != PurchaseOrder.Status.DRAFT],
-    })
-
-
-@supplier_required
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.purchase_order_get(supplier=request.supplier, pk=pk)
-    history = selectors.events_for_supplier_object(supplier=request.supplier, obj=order)[:50]
-    return render(request, "portal/orders/detail.html", {"order": order, "history": history})
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-@supplier_required
-def order_export(request: HttpRequest) -> StreamingHttpResponse:
-    """CSV of the supplier's order lines, honouring the list's search and status filter."""
-    q = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    lines = selectors.purchase_order_lines_for(supplier=request.supplier)
-    if status in PurchaseOrder.Status.values:
-        lines = lines.filter(order__status=status)
-    if q:
-        orders = selectors.purchase_orders_for(supplier=request.supplier, search=q)
-        lines = lines.filter(order__in=orders.values("pk"))
-    writer = csv.writer(_Echo())
-    header = ["po_number", "revision", "status", "order_date", "ship_to", "line", "buyer_part", "supplier_part",
-              "description", "quantity", "unit", "price", "currency", "requested_date", "confirmation",
-              "confirmed_quantity", "confirmed_date"]
-
-    def rows():
-        yield writer.writerow(header)
-        for line in lines.iterator(chunk_size=2000):
-            o = line.order
-            yield writer.writerow([
-                o.number, o.revision, o.status, o.order_date, o.ship_to.code, line.line_no,
-                line.part.buyer_part_number, line.supplier_part_number, line.part.description, line.quantity,
-                line.unit, line.price, o.currency, line.requested_date, line.confirmation,
-                "" if line.confirmed_quantity is None else line.confirmed_quantity, line.confirmed_date or "",
-            ])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="purchase-orders-{request.supplier.code}.csv"'
-    return response
+from suppliers.models import DespatchAdvice
 
 
 @supplier_required

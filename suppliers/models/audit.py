@@ -13,6 +13,8 @@ VERB_LABELS = {
     "po.created": _("Order created"),
     "po.issued": _("Sent to supplier"),
     "po.confirmed": _("Order confirmed"),
+    "po.responded": _("Order response from the supplier"),
+    "po.revised": _("New revision"),
     "po.rejected": _("Order rejected"),
     "po.closed": _("Order closed"),
     "po.cancelled": _("Order cancelled"),
