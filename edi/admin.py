@@ -62,7 +62,8 @@ class TradingPartnerAdmin(AuditedAdmin):
     autocomplete_fields = ["supplier"]
     fieldsets = [
         (None, {"fields": ["code", "name", "supplier", "is_active"]}),
-        (_("EDI"), {"fields": ["standard", "version", "interchange_id", "qualifier", "transport", "ack"]}),
+        (_("EDI"), {"fields": ["standard", "version", "interchange_id", "qualifier", "transport", "ack",
+                             "send_quality_notices"]}),
         (_("AS2"), {"fields": ["as2_id", "as2_url", "as2_certificate", "as2_next_certificate", "as2_sign",
                                "as2_encrypt", "as2_compress", "as2_mdn", "as2_mdn_signed"]}),
     ]

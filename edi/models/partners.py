@@ -73,6 +73,10 @@ class TradingPartner(models.Model):
     ack = models.BooleanField(_("send acknowledgements"), default=True,
                               help_text=_("CONTRL, 997 or 999 for every inbound interchange"))
     is_active = models.BooleanField(_("active"), default=True)
+    send_quality_notices = models.BooleanField(
+        _("send quality notices"), default=False,
+        help_text=_("Send the supplier's quality notices as QALITY (EDIFACT partners only)"),
+    )
     # AS2 profile
     as2_id = models.CharField(_("AS2 id"), max_length=128, blank=True)
     as2_url = models.URLField(_("AS2 URL"), max_length=500, blank=True)
