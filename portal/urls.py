@@ -32,6 +32,7 @@ portal_patterns = [
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
+    path("account/api-key/", include("suppliers.erp.urls")),
     path("accounts/", include("allauth.urls")),
     # The language switcher also stores the choice as the user's e-mail language.
     path("i18n/setlang/", preferences.set_language, name="set_language"),

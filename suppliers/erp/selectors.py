@@ -115,3 +115,10 @@ def parts(*, supplier: Supplier | None, search: str = "") -> QuerySet[Part]:
     if search:
         qs = qs.filter(Q(buyer_part_number__icontains=search) | Q(description__icontains=search))
     return qs.distinct().order_by("buyer_part_number")
+
+
+def api_key_of(*, user) -> "ApiKey | None":
+    """A supplier user's active personal API key."""
+    from suppliers.erp.models import ApiKey
+
+    return ApiKey.objects.filter(user=user, revoked_at=None).order_by("-created_at").first()
