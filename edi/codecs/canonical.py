@@ -16,6 +16,7 @@ DESPATCH_ADVICE = "despatch_advice"
 DELIVERY_SCHEDULE = "delivery_schedule"
 INVOICE = "invoice"
 FUNCTIONAL_ACK = "functional_ack"
+QUALITY_NOTICE = "quality_notice"
 DOCUMENT_TYPES = (
     PURCHASE_ORDER,
     ORDER_RESPONSE,
@@ -23,6 +24,7 @@ DOCUMENT_TYPES = (
     DELIVERY_SCHEDULE,
     INVOICE,
     FUNCTIONAL_ACK,
+    QUALITY_NOTICE,
 )
 
 PO_PURPOSES = ("original", "replace", "change", "cancel")
@@ -32,6 +34,8 @@ COMMITMENTS = ("firm", "planned")
 INVOICE_KINDS = ("invoice", "credit_note")
 ACK_STATUSES = ("accepted", "rejected", "partially_accepted")
 ACK_LEVELS = ("interchange", "group")
+QUALITY_PURPOSES = ("original", "replace", "cancel")
+SEVERITIES = ("minor", "major", "critical")
 
 _DATE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\Z")
 _DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
@@ -226,6 +230,27 @@ _SPECS: dict[str, dict[str, Any]] = {
         }),
     },
 }
+_SPECS[QUALITY_NOTICE] = {
+    **_HEADER,
+    "purpose": (True, _enum(QUALITY_PURPOSES)),
+    "severity": (False, _enum(SEVERITIES)),
+    "description": (False, _text(350)),
+    "closed": (False, _DATE_CHECK),
+    "order": (False, _text(35)),
+    "despatch_advice": (False, _text(35)),
+    "receipt": (False, _text(35)),
+    "buyer": (False, _party),
+    "supplier": (False, _party),
+    "lines": ("list", True, {
+        "line": (True, _LINE_CHECK),
+        **_PARTS,
+        "quantity": (False, _DEC_CHECK),
+        "unit": (False, _UNIT_CHECK),
+        "lot": (False, _text(35)),
+        "defect_code": (False, _text(17)),
+        "defect_description": (False, _text(35)),
+    }),
+}
 _ERROR_SPEC = {
     "segment": (False, _pattern(_TAG, "a segment tag")),
     "position": (False, _int_pos),
@@ -320,6 +345,10 @@ def validate_document(doc: Any) -> list[str]:
             for n in p.get("lines", []):
                 if n not in known:
                     problems.append(f"packages[{i}].lines: no line {n!r}")
+    if doc["type"] == QUALITY_NOTICE:
+        for i, line in enumerate(lines):
+            if "defect_description" in line and "defect_code" not in line:
+                problems.append(f"lines[{i}]: defect_description needs defect_code")
     if doc["type"] == DELIVERY_SCHEDULE:
         for i, line in enumerate(lines):
             if not any(k in line for k in ("buyer_part", "supplier_part", "gtin")):

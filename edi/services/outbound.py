@@ -113,7 +113,7 @@ def _message_type(standard: str, doc: dict[str, Any]) -> str:
                 "delivery_schedule": "830", "invoice": "810", "functional_ack": "997"}[kind]
     return {"purchase_order": "ORDCHG" if change else "ORDERS", "order_response": "ORDRSP",
             "despatch_advice": "DESADV", "delivery_schedule": "DELFOR", "invoice": "INVOIC",
-            "functional_ack": "CONTRL"}[kind]
+            "functional_ack": "CONTRL", "quality_notice": "QALITY"}[kind]
 
 
 def outbound_acknowledgement(

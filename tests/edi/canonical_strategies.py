@@ -206,6 +206,33 @@ def invoice(draw) -> dict:
     return doc
 
 
+@st.composite
+def quality_notice(draw) -> dict:
+    doc = draw(header("quality_notice"))
+    doc["purpose"] = draw(st.sampled_from(["original", "replace", "cancel"]))
+    optional(draw, doc, "severity", st.sampled_from(["minor", "major", "critical"]))
+    optional(draw, doc, "description", text(350))
+    optional(draw, doc, "closed", dates)
+    for key in ("order", "despatch_advice", "receipt"):
+        optional(draw, doc, key, text())
+    for key in ("buyer", "supplier"):
+        optional(draw, doc, key, party())
+    lines = []
+    for number in draw(line_numbers):
+        line = {"line": number}
+        item(draw, line)
+        if draw(st.booleans()):
+            line["quantity"] = draw(decimals())
+            optional(draw, line, "unit", code(3))
+        optional(draw, line, "lot", text())
+        if draw(st.booleans()):
+            line["defect_code"] = draw(code(17))
+            optional(draw, line, "defect_description", text())
+        lines.append(line)
+    doc["lines"] = lines
+    return doc
+
+
 SYNTAX_CODES = sorted(d96a.SERVICE_CODES["0085"])
 element_pos = st.builds(
     lambda p, c: f"{p}.{c}" if c else str(p),
@@ -267,5 +294,6 @@ DOCUMENTS = {
     "delivery_schedule": delivery_schedule(),
     "invoice": invoice(),
     "functional_ack": functional_ack(),
+    "quality_notice": quality_notice(),
 }
 any_document = st.one_of(*DOCUMENTS.values())

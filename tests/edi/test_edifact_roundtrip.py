@@ -19,6 +19,7 @@ EXPECTED_MESSAGE = {
     "delivery_schedule": "DELFOR",
     "invoice": "INVOIC",
     "functional_ack": "CONTRL",
+    "quality_notice": "QALITY",
 }
 
 

@@ -839,6 +839,81 @@ def map_contrl(segs: list[Segment], groups: list, ctx: Context) -> dict[str, Any
                         "acknowledged", "level"))
 
 
+# --- QALITY (a quality notice: one non-conformance) ----------------------------------------------
+
+_QN_PURPOSE = {"9": "original", "5": "replace", "1": "cancel"}
+_QN_REFERENCES = {"ON": "order", "AAK": "despatch_advice", "ALO": "receipt"}
+_SEVERITIES = ("minor", "major", "critical")
+
+
+def map_qality(segs: list[Segment], groups: list, ctx: Context) -> dict[str, Any]:
+    doc = _header("quality_notice", None, ctx)
+    dates: dict[str, str] = {}
+    parties: dict[str, dict[str, str]] = {}
+    lines: list[dict[str, Any]] = []
+    line: dict[str, Any] | None = None
+    bgm_pos = 1
+    for pos, seg in enumerate(segs, 1):
+        ctx.pos = pos
+        tag = seg[0]
+        if tag == "LIN":
+            line = lin_line(seg, len(lines) + 1, "buyer_part")
+            lines.append(line)
+        elif tag == "QTY":
+            if line is not None and comp(seg, 1, 1) in ("96", "185", "195") and "quantity" not in line:
+                q = decimal(comp(seg, 1, 2), ctx, "QTY", "1.2")
+                if q is not None:
+                    line["quantity"] = q
+                unit = comp(seg, 1, 3)
+                if unit:
+                    line["unit"] = unit
+        elif tag == "CCI":
+            if line is not None and "defect_code" not in line and comp(seg, 3, 1):
+                line["defect_code"] = comp(seg, 3, 1)
+                if comp(seg, 3, 4):
+                    line["defect_description"] = comp(seg, 3, 4)
+        elif tag == "RFF":
+            qual, value = comp(seg, 1, 1), comp(seg, 1, 2)
+            if line is not None:
+                if qual == "BT" and value:
+                    line.setdefault("lot", value)
+            elif qual in _QN_REFERENCES and value:
+                doc.setdefault(_QN_REFERENCES[qual], value)
+        elif tag == "FTX":
+            if line is None:
+                text = "".join(components(seg, 4))
+                if el(seg, 1) == "ACL" and text:
+                    doc.setdefault("description", text[:350])
+                elif el(seg, 1) == "PRI" and text.strip().lower() in _SEVERITIES:
+                    doc.setdefault("severity", text.strip().lower())
+        elif tag == "DTM":
+            qual = comp(seg, 1, 1)
+            if line is None and qual in ("137", "164"):
+                d = date_of(seg, ctx)
+                if d:
+                    dates.setdefault(qual, d)
+        elif tag == "PIA":
+            if line is not None:
+                pia(seg, line, "buyer_part")
+        elif tag == "IMD":
+            if line is not None:
+                imd(seg, line)
+        elif tag == "NAD":
+            if line is None:
+                parties.setdefault(el(seg, 1), party(seg))
+        elif tag == "BGM":
+            bgm_pos = pos
+            doc["id"] = el(seg, 2)
+            doc["purpose"] = _QN_PURPOSE.get(el(seg, 3), "original")
+    _finish_header(doc, dates, ctx, bgm_pos)
+    doc.setdefault("purpose", "original")
+    if "164" in dates:
+        doc["closed"] = dates["164"]
+    _parties(doc, parties, {"buyer": ("BY",), "supplier": ("SU", "SE")})
+    doc["lines"] = lines
+    return _order(doc, ("type", "id", "issued", "sender", "receiver", "control_number", "purpose"))
+
+
 MAPPERS: dict[str, Callable[[list[Segment], list, Context], dict[str, Any]]] = {
     "ORDERS": map_orders,
     "ORDCHG": map_orders,
@@ -847,4 +922,5 @@ MAPPERS: dict[str, Callable[[list[Segment], list, Context], dict[str, Any]]] = {
     "DELFOR": map_delfor,
     "INVOIC": map_invoic,
     "CONTRL": map_contrl,
+    "QALITY": map_qality,
 }

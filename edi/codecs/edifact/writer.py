@@ -267,6 +267,60 @@ def _invoice(doc: dict[str, Any]) -> tuple[str, list[Seg]]:
     return "INVOIC", segs
 
 
+_QN_FUNCTION = {"original": "9", "replace": "5", "cancel": "1"}
+
+
+def _ftx_lines(text: str) -> list[str]:
+    """Up to five an..70 lines; a cut falls after a space, which stays on its line, so the
+    reader gets the text back by joining the lines as they are."""
+    lines: list[str] = []
+    rest = text
+    while rest and len(lines) < 5:
+        if len(rest) <= 70:
+            lines.append(rest)
+            rest = ""
+            break
+        cut = rest.rfind(" ", 0, 70) + 1
+        cut = cut if cut > 0 else 70
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    if rest:  # words too long to wrap: cut every 70 characters instead
+        lines = [text[i : i + 70] for i in range(0, len(text), 70)]
+    return lines
+
+
+def _quality_notice(doc: dict[str, Any]) -> tuple[str, list[Seg]]:
+    """A non-conformance as QALITY: BGM 20 (quality data message), the defect as CCI C240."""
+    segs = _header(doc, "20", _QN_FUNCTION[doc["purpose"]])
+    if "closed" in doc:
+        segs.append(_dtm("164", doc["closed"]))
+    if "description" in doc:
+        segs.append(["FTX", "ACL", "", "", _ftx_lines(doc["description"])])
+    if "severity" in doc:
+        segs.append(["FTX", "PRI", "", "", [doc["severity"]]])
+    for field, q in (("order", "ON"), ("despatch_advice", "AAK"), ("receipt", "ALO")):
+        if field in doc:
+            segs.append(["RFF", [q, doc[field]]])
+    for field, q in (("buyer", "BY"), ("supplier", "SU")):
+        if field in doc:
+            segs.append(_nad(q, doc[field]))
+    for line in doc["lines"]:
+        c212, pia = _item_segments(line)
+        segs.append(["LIN", line["line"], "", c212])
+        if pia:
+            segs.append(pia)
+        imd = _imd(line)
+        if imd:
+            segs.append(imd)
+        if "quantity" in line:
+            segs.append(_qty("96", line["quantity"], line.get("unit")))
+        if "lot" in line:
+            segs.append(["RFF", ["BT", line["lot"]]])
+        if "defect_code" in line:
+            segs.append(["CCI", "", "", [line["defect_code"], "", "", line.get("defect_description", "")]])
+    return "QALITY", segs
+
+
 def _s011(element: str | None) -> list[str] | str:
     if not element:
         return ""
@@ -313,6 +367,7 @@ _BUILDERS = {
     "despatch_advice": _despatch_advice,
     "delivery_schedule": _delivery_schedule,
     "invoice": _invoice,
+    "quality_notice": _quality_notice,
 }
 
 

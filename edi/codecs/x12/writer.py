@@ -93,6 +93,8 @@ def write(
             if 4 <= len(doc["id"]) <= 9 and doc["id"] not in used_refs:
                 ref = doc["id"]
         else:
+            if kind not in OUTBOUND:
+                raise CanonicalError(f"document {index}: no X12 transaction set for document type {kind!r}")
             set_id, body = OUTBOUND[kind](doc)
         if ref is None:
             while True:
