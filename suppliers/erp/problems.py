@@ -83,8 +83,11 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if isinstance(data, dict):
         for key, value in data.items():
-            name = "" if key in ("non_field_errors", "detail") else str(key)
-            path = f"{prefix}.{name}" if prefix and name else (prefix or name)
+            if isinstance(key, int):  # DRF reports list items as {index: errors}
+                path = f"{prefix}[{key}]"
+            else:
+                name = "" if key in ("non_field_errors", "detail") else str(key)
+                path = f"{prefix}.{name}" if prefix and name else (prefix or name)
             for k, v in _flatten(value, path).items():
                 out.setdefault(k, []).extend(v)
     elif isinstance(data, list):
