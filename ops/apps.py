@@ -9,4 +9,4 @@ class OpsConfig(AppConfig):
 
     def ready(self) -> None:
         # Celery signal handlers: queue timestamps, log context, task metrics.
-        from ops import signals  # noqa: F401
+        from ops import migration_lint, signals  # noqa: F401 - checks and handlers register on import
