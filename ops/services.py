@@ -198,6 +198,9 @@ def _attachment_plan(plan: PurgePlan, cutoff: datetime) -> dict[str, list[int]]:
             plan.keep("quality notices cannot be read", rows.count())
             continue
         if "notice" in names:
+            if held_suppliers:
+                plan.keep("legal hold", rows.filter(notice__supplier_id__in=held_suppliers).count())
+                rows = rows.exclude(notice__supplier_id__in=held_suppliers)
             open_rows = rows.exclude(notice__status__in=["closed", "cancelled", "canceled", "rejected", "void"])
             plan.keep("open quality notice", open_rows.count())
             rows = rows.exclude(pk__in=open_rows.values("pk"))

@@ -331,5 +331,5 @@ METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
 METRICS_CACHE_SECONDS = env.float("METRICS_CACHE_SECONDS", default=10.0)
 # Raw interchanges and attachments are kept this long (default 7 years), then `manage.py purge`.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=7 * 365 + 2)
-# Attachment models the purge covers: "app_label.Model": "date field".
-RETENTION_ATTACHMENT_MODELS: dict[str, str] = {}
+# Attachment models the purge covers: "app_label.Model": "date field" (absent apps are skipped).
+RETENTION_ATTACHMENT_MODELS: dict[str, str] = {"quality.NoticeAttachment": "uploaded_at"}

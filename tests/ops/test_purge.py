@@ -184,3 +184,72 @@ def test_retention_days_can_be_shortened_per_run(make_interchange, edifact_partn
     a_year = make_interchange(partner=edifact_partner, age_days=400)
     assert purge_plan().delete == []
     assert purge_plan(days=365).delete == [a_year.pk]
+
+
+@pytest.fixture
+def quality_notice(tenant_a):
+    from django.apps import apps
+
+    if "quality" not in apps.app_configs:  # by label: the app lives at suppliers.quality
+        pytest.skip("the quality app is not installed")
+    QualityNotice = apps.get_model("quality", "QualityNotice")
+    DefectCode = apps.get_model("quality", "DefectCode")
+    code = DefectCode.objects.get_or_create(code="SOLDER", defaults={"label": "Solderability"})[0]
+
+    def make(*, status: str, lot: str = "", advice=None, number: str = "QN-1"):
+        return QualityNotice.objects.create(number=number, supplier=tenant_a.supplier, part=tenant_a.order.lines.get().part,
+                                            lot=lot, advice=advice, defect_code=code, rejected_quantity=5,
+                                            title="Solder voids", description="x", status=status)
+
+    return make
+
+
+def test_the_real_quality_app_open_notice_keeps_its_lot(make_interchange, edifact_partner, tenant_a, quality_notice,
+                                                        monkeypatch):
+    from edi.models import InterchangeMessage
+    from ops.quality_hook import open_quality_references
+
+    monkeypatch.setattr("ops.services.open_quality_references", open_quality_references)  # the real hook
+    quality_notice(status="open", lot="LOT-ALPHA-A", number="QN-OPEN")
+    quality_notice(status="closed", lot="LOT-CLOSED", number="QN-CLOSED")
+    refs = open_quality_references()
+    assert refs.known and "LOT-ALPHA-A" in refs.lots and "LOT-CLOSED" not in refs.lots
+
+    kept = make_interchange(partner=edifact_partner, age_days=OLD)
+    InterchangeMessage.objects.create(interchange=kept, index=0, message_type="DESADV", document_id=tenant_a.asn.number,
+                                      state="processed")
+    gone = make_interchange(partner=edifact_partner, age_days=OLD)
+    retention_purge(actor=ACTOR, dry_run=False)
+    assert _exists(kept, gone) == [True, False]
+
+
+def test_attachments_of_closed_notices_go_and_of_open_ones_stay(quality_notice, settings, tmp_path, monkeypatch,
+                                                                django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from ops.quality_hook import open_quality_references
+
+    monkeypatch.setattr("ops.services.open_quality_references", open_quality_references)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    Attachment = apps.get_model("quality", "NoticeAttachment")
+    attachments = []
+    for status in ("open", "closed"):
+        notice = quality_notice(status=status, number=f"QN-{status}")
+        a = Attachment(notice=notice, name="photo.png", content_type="image/png", size=3, sha256="0" * 64, side="buyer")
+        a.file.save("photo.png", ContentFile(b"png"), save=True)
+        Attachment.objects.filter(pk=a.pk).update(uploaded_at=timezone.now() - timedelta(days=OLD))
+        attachments.append(a)
+    opened, closed = attachments
+    closed_path = closed.file.path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = retention_purge(actor=ACTOR, dry_run=False)
+
+    assert Attachment.objects.filter(pk=opened.pk).exists()
+    assert not Attachment.objects.filter(pk=closed.pk).exists()
+    assert not __import__("os").path.exists(closed_path)
+    assert run.counts["attachment_files"] == 1 and run.kept.get("open quality notice") == 1
