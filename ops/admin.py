@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +10,21 @@ from ops.models import LegalHold, PurgeRun
 from ops.services import HoldError, legal_hold_place, legal_hold_release
 
 
+class LegalHoldForm(forms.ModelForm):
+    class Meta:
+        model = LegalHold
+        fields = ["reason", "reference", "supplier", "partner", "interchange"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and sum(1 for f in ("supplier", "partner", "interchange") if data.get(f)) != 1:
+            raise forms.ValidationError(_("Choose exactly one of supplier, trading partner or interchange."))
+        return data
+
+
 @admin.register(LegalHold)
 class LegalHoldAdmin(admin.ModelAdmin):
+    form = LegalHoldForm
     list_display = ["__str__", "reference", "supplier", "partner", "interchange", "placed_at", "placed_by", "released_at"]
     list_filter = [("released_at", admin.EmptyFieldListFilter), "supplier"]
     search_fields = ["reason", "reference", "supplier__code", "partner__code"]
