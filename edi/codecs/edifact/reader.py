@@ -129,13 +129,16 @@ def read(stream: BinaryIO, *, chunk_size: int = 1 << 20) -> Iterator[MessageResu
         if explicit:
             # the 9 characters of UNA, even when a line wrap falls inside them
             raw = sp.peek_head(64)
-            una, used = bytearray(), 0
-            for byte in raw:
-                used += 1
-                if byte not in (10, 13):
-                    una.append(byte)
-                    if len(una) == 9:
-                        break
+            if _newline_terminator(raw):
+                una, used = bytearray(raw[:9]), 9
+            else:
+                una, used = bytearray(), 0
+                for byte in raw:
+                    used += 1
+                    if byte not in (10, 13):
+                        una.append(byte)
+                        if len(una) == 9:
+                            break
             seps = Separators.from_una(bytes(una))
             sp.skip(used)
         else:
@@ -145,6 +148,17 @@ def read(stream: BinaryIO, *, chunk_size: int = 1 << 20) -> Iterator[MessageResu
         ended = yield from _read_interchange(sp, seps, explicit, issues)
         if ended:
             return
+
+
+def _newline_terminator(raw: bytes) -> bool:
+    """Whether a UNA declares CR or LF as segment terminator (rather than being wrapped).
+
+    A line break among the first 8 characters is a wrap; one in the 9th place is the terminator
+    when the next segment (UNB) follows it directly, and a wrap before the terminator otherwise.
+    """
+    if len(raw) < 10 or raw[8] not in (10, 13) or b"\r" in raw[:8] or b"\n" in raw[:8]:
+        return False
+    return raw[9:].lstrip(b"\r\n")[:1] == b"U"
 
 
 def _read_interchange(sp: Splitter, seps: Separators, explicit: bool, issues: list[Issue]):
