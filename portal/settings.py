@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from celery.schedules import crontab as _crontab
 from kombu import Exchange as _KombuExchange, Queue as _KombuQueue
 
 from portal import logging as _portal_logging
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "suppliers",
     "suppliers.erp",
     "suppliers.production",
+    "suppliers.forecasts.apps.ForecastsConfig",
+    "suppliers.quality.apps.QualityConfig",
     "edi",
     "portal",
     "ops",
@@ -187,6 +190,8 @@ STORAGES = {
 # Uploads (quality-notice attachments) live outside the web root and are served by views that
 # check permission; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Quality-notice attachments (photos, PDFs) larger than this are refused.
+QUALITY_ATTACHMENT_MAX_BYTES = env.int("QUALITY_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
@@ -305,6 +310,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "edi-poll-folders": {"task": "edi.tasks.poll_everything", "schedule": env.float("EDI_POLL_SECONDS", default=5.0),
                          "options": {"expires": max(env.float("EDI_POLL_SECONDS", default=5.0) * 6, 30.0)}},
     "edi-resume-stalled": {"task": "edi.tasks.resume_stalled", "schedule": 60.0, "options": {"expires": 300}},
+    # Daily; the task reminds each overdue 8D step at most once a day, so a rerun sends nothing.
+    "quality-overdue-reminders": {"task": "suppliers.quality.tasks.remind_overdue",
+                                  "schedule": _crontab(minute=0, hour=6), "options": {"expires": 12 * 3600}},
 }
 
 # --- EDI hub ---------------------------------------------------------------------------------

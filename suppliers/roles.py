@@ -33,6 +33,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         },
         "auth": {"user": ("view", "add", "change")},
         "edi": {"tradingpartner": ("view",), "interchange": ("view",), "interchangemessage": ("view",)},
+        "forecasts": {
+            "forecastversion": ("view", "add"),  # add = publish
+            "commitgap": ("view",),
+            "forecastprofile": ("view", "add", "change"),
+            "reasoncode": ("view", "add", "change"),
+        },
+        "quality": {"qualitynotice": ("view",), "defectcode": ("view",), "noticeattachment": ("view",)},
     },
     QUALITY_ENGINEER: {
         "suppliers": {
@@ -47,6 +54,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "goodsreceiptline": ("view", "change"),
             "event": ("view",),
         },
+        "quality": {
+            "qualitynotice": ("view", "add", "change"),  # change = cancel
+            "eightdstep": ("view", "change"),  # change = accept / return answers, move due dates
+            "noticeattachment": ("view", "add"),
+            "defectcode": ("view", "add", "change"),
+        },
+        "forecasts": {"forecastversion": ("view",), "commitgap": ("view",)},
     },
     EDI_ADMINISTRATOR: {
         "suppliers": {
