@@ -12,32 +12,33 @@ from __future__ import annotations
 
 import contextvars
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter as _BaseJsonFormatter
 
 FIELDS = ("interchange_id", "partner", "document", "task_id", "request_id")
 
-_context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("tsunagi_log_context", default={})
+_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("tsunagi_log_context", default=None)
 
 
 def current() -> dict[str, Any]:
     """The log context in force (a copy)."""
-    return dict(_context.get())
+    return dict(_context.get() or {})
 
 
 def bind(**values: Any) -> None:
     """Add to the context for the rest of this request or task (``None`` values are ignored)."""
     clean = {k: v for k, v in values.items() if k in FIELDS and v not in (None, "")}
     if clean:
-        _context.set({**_context.get(), **clean})
+        _context.set({**(_context.get() or {}), **clean})
 
 
 def bind_missing(**values: Any) -> None:
     """Like :func:`bind`, but never overwrites what is already known."""
-    known = _context.get()
+    known = _context.get() or {}
     bind(**{k: v for k, v in values.items() if k not in known})
 
 
@@ -47,7 +48,7 @@ def clear() -> None:
 
 @contextmanager
 def log_context(**values: Any) -> Iterator[None]:
-    token = _context.set({**_context.get(), **{k: v for k, v in values.items() if v not in (None, "")}})
+    token = _context.set({**(_context.get() or {}), **{k: v for k, v in values.items() if v not in (None, "")}})
     try:
         yield
     finally:
@@ -58,7 +59,7 @@ class ContextFilter(logging.Filter):
     """Puts the context fields on every record (empty strings when unknown)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        ctx = _context.get()
+        ctx = _context.get() or {}
         for name in FIELDS:
             if not hasattr(record, name):
                 setattr(record, name, ctx.get(name, ""))
@@ -70,7 +71,7 @@ class JsonFormatter(_BaseJsonFormatter):
 
     def add_fields(self, log_record: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]) -> None:
         super().add_fields(log_record, record, message_dict)
-        log_record["time"] = datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(timespec="milliseconds")
+        log_record["time"] = datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds")
         log_record["level"] = record.levelname
         log_record["logger"] = record.name
         for name in FIELDS:

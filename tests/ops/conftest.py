@@ -12,7 +12,7 @@ from tests.edi.conftest import edifact_partner, hub, run, x12_partner  # noqa: F
 
 
 @pytest.fixture
-def make_interchange(hub):
+def make_interchange(hub):  # noqa: F811 - the imported fixture, requested by name
     """An interchange row with (optionally) an archived file, created ``age_days`` ago."""
     from edi.models import Interchange
 

@@ -93,11 +93,11 @@ def test_inbound_pipeline_on_the_broker(broker, transactional_db, hub, edifact_p
     beat_env = {**worker.env, **env}
     try:
         worker.start()
+        beat_log = open(tmp_path / "beat.log", "wb")  # noqa: SIM115 - the beat process writes it until the end
         beat = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel=INFO",
              f"--schedule={tmp_path / 'beat-schedule'}", f"--pidfile={tmp_path / 'beat.pid'}"],
-            cwd=ROOT, env=beat_env, stdout=open(tmp_path / "beat.log", "wb"), stderr=subprocess.STDOUT,
-            start_new_session=True)
+            cwd=ROOT, env=beat_env, stdout=beat_log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             # a slow analytics job is queued first; it must not hold anything up, nor run here
             # (an explicit connection: Celery prefers CELERY_BROKER_URL from the environment to any setting)
@@ -145,6 +145,7 @@ def test_inbound_pipeline_on_the_broker(broker, transactional_db, hub, edifact_p
         finally:
             os.killpg(beat.pid, 15)
             beat.wait(timeout=20)
+            beat_log.close()
     finally:
         worker.stop()
         _delete_queues(broker, queues)

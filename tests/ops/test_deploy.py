@@ -152,7 +152,7 @@ def test_systemd_units_read_secrets_as_credentials_and_run_one_beat():
         text = (UNITS / name).read_text()
         assert "LoadCredential=secret_key:" in text and "SECRET_KEY_FILE=%d/secret_key" in text
         assert "EnvironmentFile=/etc/tsunagi/tsunagi.env" in text
-    assert "@" not in "tsunagi-beat.service"  # not a template: one instance per host, enabled on one host
+    assert not (UNITS / "tsunagi-beat@.service").exists()  # not a template: one beat, enabled on one host
     assert "-Q ${CELERY_QUEUE_PREFIX}%i" in (UNITS / "tsunagi-worker@.service").read_text()
     example = (ROOT / "deploy" / "tsunagi.env.example").read_text()
     assert "SECRET_KEY=" not in example and "DATABASE_URL=" not in example
@@ -228,6 +228,6 @@ def test_secrets_can_come_from_files(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
     env.update({"SECRET_KEY_FILE": str(secret), "DATABASE_URL_FILE": str(dburl), "DJANGO_SETTINGS_MODULE": "portal.settings"})
     out = subprocess.run([sys.executable, "-c", "from django.conf import settings as s; "
-                          "print(s.SECRET_KEY == open(%r).read().strip(), s.DATABASES['default']['NAME'])" % str(secret)],
+                          f"print(s.SECRET_KEY == open({str(secret)!r}).read().strip(), s.DATABASES['default']['NAME'])"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["True", "from_file"], out.stderr

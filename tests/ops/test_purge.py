@@ -6,7 +6,13 @@ import pytest
 from django.core.management import call_command
 
 from ops.quality_hook import UNKNOWN, QualityReferences
-from ops.services import HoldError, legal_hold_place, legal_hold_release, purge_plan, retention_purge
+from ops.services import (
+    HoldError,
+    legal_hold_place,
+    legal_hold_release,
+    purge_plan,
+    retention_purge,
+)
 from suppliers.audit import Actor
 
 OLD = 8 * 365  # past the default retention of 7 years
@@ -105,7 +111,7 @@ def test_a_hold_names_exactly_one_target(edifact_partner):
 
 def test_a_hold_placed_after_the_plan_still_wins(make_interchange, edifact_partner, monkeypatch):
     """The purge re-checks holds under lock just before deleting."""
-    import ops.services as services
+    from ops import services
 
     old = make_interchange(partner=edifact_partner, age_days=OLD)
     real_plan = services.purge_plan
