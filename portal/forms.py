@@ -24,6 +24,13 @@ class SetPasswordForm(forms.Form):
 
 # --- Purchase orders -----------------------------------------------------------------------------
 
+def plain(value):
+    """A decimal without trailing zeros or exponent (100.000 -> 100), for form initial values."""
+    from decimal import Decimal
+
+    return None if value is None else Decimal(f"{Decimal(value).normalize():f}")
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -96,10 +103,10 @@ class LineResponseForm(forms.Form):
     @staticmethod
     def _initial(line) -> dict:
         if line.confirmation == "pending":
-            return {"decision": "accepted", "quantity": line.quantity, "delivery_date": line.requested_date}
+            return {"decision": "accepted", "quantity": plain(line.quantity), "delivery_date": line.requested_date}
         return {
-            "decision": line.confirmation if line.confirmation != "changed" else "changed",
-            "quantity": line.confirmed_quantity if line.confirmation != "rejected" else line.quantity,
+            "decision": line.confirmation,
+            "quantity": plain(line.confirmed_quantity if line.confirmation != "rejected" else line.quantity),
             "delivery_date": line.confirmed_date or line.requested_date, "reason_code": line.reason_code,
             "reason": line.rejection_reason,
         }
@@ -242,8 +249,10 @@ class WebAsnForm:
         self.package_refs = [str(i) for i in range(1, n_packages + 1)]
         self.header = AsnHeaderForm(data if bound else None, prefix="asn",
                                     initial={"number": initial_number, "ship_date": today})
-        self.packages = [AsnPackageForm(data if bound else None, prefix=f"pkg{r}", refs=self.package_refs,
-                                        initial={"type": "carton"}) for r in self.package_refs]
+        # A row just added by "Add a package" has no data yet: it starts unbound, as a carton.
+        self.packages = [AsnPackageForm(data if bound and f"pkg{r}-type" in data else None, prefix=f"pkg{r}",
+                                        refs=[x for x in self.package_refs if x != r], initial={"type": "carton"})
+                         for r in self.package_refs]
         self.blocks = []
         for line in self.lines:
             allowed = line.effective_quantity * (1 + tolerance / 100) - (line.shipped or Decimal(0))
@@ -252,7 +261,7 @@ class WebAsnForm:
                 n_lots += 1
             line_form = AsnLineForm(
                 data if bound else None, prefix=f"l{line.pk}", line=line, allowed=allowed, refs=self.package_refs,
-                initial={"quantity": line.remaining, "package": self.package_refs[0] if self.package_refs else ""},
+                initial={"quantity": plain(line.remaining), "package": self.package_refs[0] if self.package_refs else ""},
             )
             lots = [AsnLotForm(data if bound else None, prefix=f"l{line.pk}-lot{i}") for i in range(1, n_lots + 1)]
             self.blocks.append({"line": line, "form": line_form, "lots": lots, "lot_count": n_lots,
@@ -267,8 +276,8 @@ class WebAsnForm:
         from decimal import Decimal
 
         ok = self.header.is_valid()
-        ok = all([p.is_valid() for p in self.packages]) and ok
-        used_refs = {p.prefix[3:] for p in self.packages if p.is_valid() and p.cleaned_data.get("type")}
+        ok = all([p.is_valid() for p in self.packages if p.is_bound]) and ok
+        used_refs = {p.prefix[3:] for p in self.packages if p.is_bound and p.is_valid() and p.cleaned_data.get("type")}
         for block in self.blocks:
             form = block["form"]
             ok = form.is_valid() and ok
@@ -295,7 +304,7 @@ class WebAsnForm:
 
         header = self.header.cleaned_data
         packages = [WebPackage(ref=p.prefix[3:], type=p.cleaned_data["type"], parent_ref=p.cleaned_data.get("parent") or "")
-                    for p in self.packages if p.cleaned_data.get("type")]
+                    for p in self.packages if p.is_bound and p.cleaned_data.get("type")]
         lines = [WebAsnLine(order_line=b["line"], quantity=b["form"].cleaned_data["quantity"],
                             lots=b.get("lots_clean") or None, serials=b["form"].cleaned_data["serials"] or None,
                             package_ref=b["form"].cleaned_data.get("package") or "")

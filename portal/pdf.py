@@ -146,7 +146,8 @@ def _draw_label(c: canvas.Canvas, advice: DespatchAdvice, package: DespatchPacka
             cy -= 5.2 * mm
     else:
         if children:
-            _text(c, m + 2 * mm, cy, f"{len(children)} packages on this pallet", 8, bold=True)
+            n = len(children)
+            _text(c, m + 2 * mm, cy, f"{n} package{'s' if n != 1 else ''} on this pallet", 8, bold=True)
             cy -= 4.5 * mm
         for item in contents[:6]:
             _text(c, m + 2 * mm, cy, f"{item.po}  {item.part}  {item.quantity}  LOT {item.lots or '-'}", 7.5,
@@ -256,7 +257,8 @@ def packing_list_pdf(advice: DespatchAdvice) -> bytes:
     packages = list(advice.packages.all())
     pallets = sum(1 for p in packages if p.package_type == DespatchPackage.Type.PALLET)
     totals = ", ".join(f"{_qty(q)} {u}" for u, q in total_by_unit.items())
-    story.append(para(f"Total: {totals} · {len(packages)} packages ({pallets} pallets, {len(packages) - pallets} other)",
+    others = len(packages) - pallets
+    story.append(para(f"Total: {totals} · packages: {len(packages)} (pallets: {pallets}, cartons and others: {others})",
                       styles["Normal"]))
     doc.build(story)
     return buf.getvalue()

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from portal import dashboard
 from portal.views.common import supplier_required
@@ -26,7 +26,8 @@ def orders_to_confirm(*, supplier, user) -> dashboard.Panel:
         url=reverse("portal:order_list") + "?needs=1", link_text=gettext_lazy("All orders awaiting confirmation"),
         items=[dashboard.Item(
             text=o.number, url=reverse("portal:order_detail", args=[o.pk]),
-            note=_("%(n)s lines to answer · ordered %(date)s") % {"n": o.pending, "date": date_format(o.order_date, "Y-m-d")},
+            note=ngettext("%(n)s line to answer · ordered %(date)s", "%(n)s lines to answer · ordered %(date)s",
+                          o.pending) % {"n": o.pending, "date": date_format(o.order_date, "Y-m-d")},
         ) for o in first],
         empty_text=gettext_lazy("Every order is answered."),
     )

@@ -19,7 +19,7 @@ from portal.forms import LineResponseForm, OrderFilterForm
 from portal.views.common import paginate, supplier_required
 from suppliers import selectors, services
 from suppliers.errors import DomainError
-from suppliers.models import PurchaseOrder
+from suppliers.models import PurchaseOrder, PurchaseOrderLine, ResponseReason
 
 
 def _filters(request: HttpRequest) -> OrderFilterForm:
@@ -56,10 +56,32 @@ def _detail_context(request: HttpRequest, order: PurchaseOrder, bound: LineRespo
     return {
         "order": order, "lines": lines, "forms": forms, "respondable": _respondable(order),
         "pending": [line for line in lines if line.confirmation == "pending" and not line.cancelled],
-        "responses": selectors.order_responses_for_order(supplier=request.supplier, order=order)[:20],
+        "responses": _with_summaries(selectors.order_responses_for_order(supplier=request.supplier, order=order)[:20]),
         "history": selectors.events_for_supplier_object(supplier=request.supplier, obj=order)[:50],
         "notice": notice,
     }
+
+
+def _with_summaries(responses) -> list:
+    """Each response with its lines as one translated sentence apiece (the document keeps codes)."""
+    labels = dict(PurchaseOrderLine.Confirmation.choices)
+    reasons = dict(ResponseReason.choices)
+    out = []
+    for response in responses:
+        response.summaries = []
+        for li in response.document.get("lines", []):
+            parts = [_("Line %(n)s: %(status)s") % {"n": li.get("line"), "status": labels.get(li.get("status"), li.get("status"))}]
+            if li.get("status") != "rejected" and li.get("quantity"):
+                parts.append(f"{li['quantity']} {li.get('unit', '')}".strip())
+            if li.get("delivery_date"):
+                parts.append(li["delivery_date"])
+            if li.get("x_reason_code"):
+                parts.append(str(reasons.get(li["x_reason_code"], li["x_reason_code"])))
+            if li.get("reason"):
+                parts.append(li["reason"])
+            response.summaries.append(" · ".join(parts))
+        out.append(response)
+    return out
 
 
 @supplier_required
