@@ -260,7 +260,7 @@ def purchase_order_transition(
     event_record(actor=actor, verb=f"po.{to}", obj=order, payload={"from": current, "to": to, "reason": reason})
     if to == PurchaseOrder.Status.ISSUED and order.supplier.edi_enabled:
         _dispatch_to_partner(order)
-    if to in (PurchaseOrder.Status.ISSUED, PurchaseOrder.Status.CANCELLED):
+    if to in (PurchaseOrder.Status.ISSUED, PurchaseOrder.Status.CANCELLED) and order.source != PurchaseOrder.Source.DEMO:
         _notify_order(order, to=to, previous=current)
     return order
 

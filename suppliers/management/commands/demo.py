@@ -118,6 +118,12 @@ class Command(BaseCommand):
             supplier = Supplier.objects.filter(code=code).first() or services.supplier_create(
                 code=code, name=name, actor=actor, contact_email=email, edi_enabled=(code == "LUMEN"),
             )
+            if not supplier.gs1_company_prefix:
+                # The same made-up prefix as the demo ASNs below; web ASNs number their packages
+                # from extension digit 1, so they never meet the demo's (extension 0) SSCCs.
+                supplier.gs1_company_prefix = f"45{sum(map(ord, code)) % 100000:05d}"
+                supplier.sscc_next_serial = max(supplier.sscc_next_serial, 10**9 + 1)
+                supplier.save(update_fields=["gs1_company_prefix", "sscc_next_serial"])
             out.append((supplier, commodity))
         return out
 
