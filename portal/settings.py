@@ -244,6 +244,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # the API speaks JSON only
     "EXCEPTION_HANDLER": "suppliers.erp.problems.problem_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["suppliers.erp.auth.ApiKeyRateThrottle"],
     # Per API key (per user for sessions); any DRF rate: "600/min", "20/second", "10000/day".

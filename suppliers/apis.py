@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from suppliers.erp import selectors as erp_selectors
 from suppliers.erp.apis import PERMISSIONS, READ_ERRORS, page
 from suppliers.erp.auth import caller_of
+from suppliers.erp.serializers import paginated
 from suppliers.models import DespatchAdvice
 
 
@@ -66,10 +67,10 @@ class DespatchAdviceListApi(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(operation_id="despatch_advices_list", parameters=[AsnQuery],
-                   responses={200: DespatchAdviceOutput(many=True), **READ_ERRORS})
+                   responses={200: paginated(DespatchAdviceOutput), **READ_ERRORS})
     def get(self, request: Request) -> Response:
         caller = caller_of(request)
-        q = AsnQuery(data=request.query_params)
+        q = AsnQuery(data=request.query_params.dict())
         q.is_valid(raise_exception=True)
         qs = erp_selectors.despatch_advices(supplier=caller.supplier, search=q.validated_data.get("search", ""),
                                             status=q.validated_data.get("status", ""))

@@ -30,6 +30,7 @@ from suppliers.erp.auth import BuyerSide, ReadScope, caller_of
 from suppliers.erp.models import FeedKind
 from suppliers.erp.problems import Conflict
 from suppliers.erp.serializers import (
+    paginated,
     AckInput,
     AckOutput,
     FeedPageOutput,
@@ -53,7 +54,8 @@ BUYER_PERMISSIONS = [IsAuthenticated, ReadScope, BuyerSide]
 def problems(*codes: int) -> dict[int, OpenApiResponse]:
     names = {400: "Invalid input", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
              409: "Conflict", 415: "Unsupported media type", 422: "Cannot be applied", 429: "Rate limited"}
-    return {c: OpenApiResponse(ProblemSerializer, description=names.get(c, "Error")) for c in codes}
+    return {(c, "application/problem+json"): OpenApiResponse(ProblemSerializer, description=names.get(c, "Error"))
+            for c in codes}
 
 
 READ_ERRORS = problems(400, 401, 403, 404, 429)
@@ -67,7 +69,9 @@ def page(view: APIView, request: Request, queryset, serializer_class) -> Respons
 
 
 def _query(request: Request, serializer_class) -> dict[str, Any]:
-    s = serializer_class(data=request.query_params)
+    # A plain dict, not the QueryDict: DRF reads an empty value in a QueryDict as "not sent"
+    # (HTML form semantics), so `?status=` would pass unchecked.
+    s = serializer_class(data=request.query_params.dict())
     s.is_valid(raise_exception=True)
     return s.validated_data
 
@@ -98,7 +102,7 @@ class PurchaseOrderListApi(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(operation_id="purchase_orders_list", parameters=[PurchaseOrderQuery],
-                   responses={200: PurchaseOrderOutput(many=True), **READ_ERRORS})
+                   responses={200: paginated(PurchaseOrderOutput), **READ_ERRORS})
     def get(self, request: Request) -> Response:
         caller = caller_of(request)
         q = _query(request, PurchaseOrderQuery)
@@ -140,7 +144,8 @@ def _purchase_order_document(data: Any, sender: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationError({"document": ["must be a JSON object (a canonical purchase_order)"]})
     doc = dict(data)
-    doc.setdefault("type", "purchase_order")
+    if doc.setdefault("type", "purchase_order") != "purchase_order":
+        raise ValidationError({"type": ["must be purchase_order"]})
     doc.setdefault("sender", (sender or "ERP")[:35])
     doc.setdefault("receiver", "TSUNAGI")
     doc.setdefault("control_number", "api")
@@ -296,7 +301,7 @@ class GoodsReceiptListApi(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(operation_id="goods_receipts_list", parameters=[ReceiptQuery],
-                   responses={200: GoodsReceiptOutput(many=True), **READ_ERRORS})
+                   responses={200: paginated(GoodsReceiptOutput), **READ_ERRORS})
     def get(self, request: Request) -> Response:
         caller = caller_of(request)
         q = _query(request, ReceiptQuery)
@@ -330,7 +335,7 @@ class SupplierListApi(APIView):
     permission_classes = BUYER_PERMISSIONS
 
     @extend_schema(operation_id="suppliers_list", parameters=[SearchQuery],
-                   responses={200: SupplierOutput(many=True), **READ_ERRORS})
+                   responses={200: paginated(SupplierOutput), **READ_ERRORS})
     def get(self, request: Request) -> Response:
         q = _query(request, SearchQuery)
         return page(self, request, erp_selectors.suppliers_all(search=q.get("search", "")), SupplierOutput)
@@ -355,7 +360,7 @@ class PartListApi(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(operation_id="parts_list", parameters=[SearchQuery],
-                   responses={200: PartOutput(many=True), **READ_ERRORS},
+                   responses={200: paginated(PartOutput), **READ_ERRORS},
                    description="Parts with their suppliers' numbers and prices. A supplier sees only the "
                                "parts it supplies, and only its own numbers and prices.")
     def get(self, request: Request) -> Response:

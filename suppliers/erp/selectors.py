@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from suppliers import selectors
+from suppliers.erp.models import ApiKey
 from suppliers.models import (
     DespatchAdvice,
     DespatchAdviceLine,
@@ -117,8 +118,6 @@ def parts(*, supplier: Supplier | None, search: str = "") -> QuerySet[Part]:
     return qs.distinct().order_by("buyer_part_number")
 
 
-def api_key_of(*, user) -> "ApiKey | None":
+def api_key_of(*, user) -> ApiKey | None:
     """A supplier user's active personal API key."""
-    from suppliers.erp.models import ApiKey
-
     return ApiKey.objects.filter(user=user, revoked_at=None).order_by("-created_at").first()

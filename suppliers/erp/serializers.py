@@ -12,6 +12,24 @@ DATE_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 DECIMAL_RE = r"^-?[0-9]+(\.[0-9]+)?$"
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true / false only (DRF's BooleanField also takes 0, 1, "yes", "on"...)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
+class StrictCharField(serializers.CharField):
+    """JSON strings only (DRF's CharField also turns 12 into "12"): the schema says string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ProblemSerializer(serializers.Serializer):
     """RFC 7807 problem details."""
 
@@ -28,19 +46,19 @@ class ProblemSerializer(serializers.Serializer):
 # --- canonical purchase_order (request body; validated by edi.codecs.canonical) -----------------------
 
 class PartySerializer(serializers.Serializer):
-    id = serializers.CharField(max_length=35, required=False)
-    name = serializers.CharField(max_length=70, required=False)
-    qualifier = serializers.CharField(max_length=3, required=False)
+    id = StrictCharField(max_length=35, required=False)
+    name = StrictCharField(max_length=70, required=False)
+    qualifier = StrictCharField(max_length=3, required=False)
 
 
 class PurchaseOrderLineDocument(serializers.Serializer):
     line = serializers.RegexField(r"^[0-9]{1,6}$", help_text="Line number")
-    buyer_part = serializers.CharField(max_length=35)
-    supplier_part = serializers.CharField(max_length=35, required=False)
-    gtin = serializers.CharField(max_length=35, required=False)
-    description = serializers.CharField(max_length=70, required=False)
+    buyer_part = StrictCharField(max_length=35)
+    supplier_part = StrictCharField(max_length=35, required=False)
+    gtin = StrictCharField(max_length=35, required=False)
+    description = StrictCharField(max_length=70, required=False)
     quantity = serializers.RegexField(DECIMAL_RE, help_text="Decimal string, e.g. \"1000\"")
-    unit = serializers.CharField(max_length=3, required=False)
+    unit = StrictCharField(max_length=3, required=False)
     price = serializers.RegexField(DECIMAL_RE, required=False)
     delivery_date = serializers.RegexField(DATE_RE, required=False)
     action = serializers.ChoiceField(choices=["add", "change", "cancel"], required=False)
@@ -50,7 +68,7 @@ class PurchaseOrderDocument(serializers.Serializer):
     """A canonical ``purchase_order`` (docs/canonical.md, docs/schemas/purchase_order.schema.json)."""
 
     type = serializers.ChoiceField(choices=["purchase_order"], required=False)
-    id = serializers.CharField(max_length=35, help_text="PO number")
+    id = StrictCharField(max_length=35, help_text="PO number")
     revision = serializers.IntegerField(min_value=0, required=False, help_text="The ERP's revision, 0 first")
     issued = serializers.RegexField(DATE_RE)
     purpose = serializers.ChoiceField(choices=["original", "replace", "change", "cancel"], required=False)
@@ -59,9 +77,9 @@ class PurchaseOrderDocument(serializers.Serializer):
     supplier = PartySerializer(help_text="`id` is the supplier's code")
     ship_to = PartySerializer(help_text="`id` is the plant's code or GLN")
     delivery_date = serializers.RegexField(DATE_RE, required=False)
-    sender = serializers.CharField(max_length=35, required=False)
-    receiver = serializers.CharField(max_length=35, required=False)
-    control_number = serializers.CharField(max_length=14, required=False)
+    sender = StrictCharField(max_length=35, required=False)
+    receiver = StrictCharField(max_length=35, required=False)
+    control_number = StrictCharField(max_length=14, required=False)
     lines = PurchaseOrderLineDocument(many=True)
 
 
@@ -135,20 +153,20 @@ class AckOutput(serializers.Serializer):
 
 class GoodsReceiptLineInput(serializers.Serializer):
     line = serializers.IntegerField(min_value=1, max_value=999999, required=False)
-    order = serializers.CharField(max_length=35, help_text="PO number")
+    order = StrictCharField(max_length=35, help_text="PO number")
     order_line = serializers.IntegerField(min_value=1, max_value=999999)
     asn_line = serializers.IntegerField(min_value=1, max_value=999999, required=False)
-    lot = serializers.CharField(max_length=35, required=False, allow_blank=True)
+    lot = StrictCharField(max_length=35, required=False, allow_blank=True)
     received_quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
     rejected_quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0, required=False)
 
 
 class GoodsReceiptInput(serializers.Serializer):
-    number = serializers.CharField(max_length=35)
-    supplier = serializers.CharField(max_length=20, help_text="Supplier code")
-    plant = serializers.CharField(max_length=20, help_text="Plant code")
+    number = StrictCharField(max_length=35)
+    supplier = StrictCharField(max_length=20, help_text="Supplier code")
+    plant = StrictCharField(max_length=20, help_text="Plant code")
     received_on = serializers.DateField()
-    asn = serializers.CharField(max_length=35, required=False, help_text="The supplier's ASN number")
+    asn = StrictCharField(max_length=35, required=False, help_text="The supplier's ASN number")
     lines = GoodsReceiptLineInput(many=True, allow_empty=False, max_length=5000)
 
 
@@ -176,10 +194,10 @@ class GoodsReceiptOutput(serializers.Serializer):
 # --- master data --------------------------------------------------------------------------------------
 
 class SupplierInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200, required=False)
+    name = StrictCharField(max_length=200, required=False)
     status = serializers.ChoiceField(choices=Supplier.Status.choices, required=False)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
-    edi_enabled = serializers.BooleanField(required=False)
+    edi_enabled = StrictBooleanField(required=False)
 
 
 class SupplierOutput(serializers.Serializer):
@@ -191,18 +209,18 @@ class SupplierOutput(serializers.Serializer):
 
 
 class SupplierPartInput(serializers.Serializer):
-    supplier = serializers.CharField(max_length=20)
-    supplier_part_number = serializers.CharField(max_length=35)
+    supplier = StrictCharField(max_length=20)
+    supplier_part_number = StrictCharField(max_length=35)
     price = serializers.DecimalField(max_digits=14, decimal_places=5, min_value=0)
     currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
     lead_time_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
 
 
 class PartInput(serializers.Serializer):
-    description = serializers.CharField(max_length=200, required=False)
-    unit = serializers.CharField(max_length=3, required=False)
+    description = StrictCharField(max_length=200, required=False)
+    unit = StrictCharField(max_length=3, required=False)
     commodity_class = serializers.ChoiceField(choices=Part.CommodityClass.choices, required=False)
-    is_active = serializers.BooleanField(required=False)
+    is_active = StrictBooleanField(required=False)
     suppliers = SupplierPartInput(many=True, required=False, max_length=500)
 
     def validate_suppliers(self, value):
@@ -236,3 +254,20 @@ class PartOutput(serializers.Serializer):
         supplier = self.context.get("supplier")
         rows = [sp for sp in part.supplier_parts.all() if supplier is None or sp.supplier_id == supplier.pk]
         return SupplierPartOutput(rows, many=True).data
+
+
+_PAGES: dict[type, type] = {}
+
+
+def paginated(item: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The shape of a paginated list of ``item`` (DRF's PageNumberPagination), for the schema."""
+    if item not in _PAGES:
+        name = "Paginated" + item.__name__.removesuffix("Output").removesuffix("Serializer") + "List"
+        _PAGES[item] = type(name, (serializers.Serializer,), {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+            "__module__": __name__,
+        })
+    return _PAGES[item]

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from suppliers.erp.apis import BUYER_PERMISSIONS, PERMISSIONS, READ_ERRORS, WRITE_ERRORS
 from suppliers.erp.auth import BuyerSide, ReadScope, caller_of
+from suppliers.erp.serializers import StrictCharField, paginated
 from suppliers.models import Part, Plant
 from suppliers.production import selectors, services
 from suppliers.production.models import InspectionResult
@@ -43,8 +44,8 @@ class Posted(serializers.Serializer):
 # --- stock ------------------------------------------------------------------------------------------
 
 class StockEntry(serializers.Serializer):
-    part = serializers.CharField(max_length=35)
-    plant = serializers.CharField(max_length=20)
+    part = StrictCharField(max_length=35)
+    plant = StrictCharField(max_length=20)
     day = serializers.DateField()
     quantity = serializers.DecimalField(**QTY)
     blocked = serializers.DecimalField(**QTY, min_value=0, required=False)
@@ -74,9 +75,9 @@ class StockApi(APIView):
     permission_classes = BUYER_PERMISSIONS
 
     @extend_schema(operation_id="stock_levels_list", parameters=[RangeQuery],
-                   responses={200: StockOutput(many=True), **READ_ERRORS})
+                   responses={200: paginated(StockOutput), **READ_ERRORS})
     def get(self, request: Request) -> Response:
-        q = RangeQuery(data=request.query_params)
+        q = RangeQuery(data=request.query_params.dict())
         q.is_valid(raise_exception=True)
         d = q.validated_data
         qs = selectors.stock_levels(part=_part(d["part"]) if d.get("part") else None, plant=_plant(d.get("plant")),
@@ -96,8 +97,8 @@ class StockApi(APIView):
 # --- consumption --------------------------------------------------------------------------------------
 
 class ConsumptionEntry(serializers.Serializer):
-    part = serializers.CharField(max_length=35)
-    plant = serializers.CharField(max_length=20)
+    part = StrictCharField(max_length=35)
+    plant = StrictCharField(max_length=20)
     day = serializers.DateField()
     quantity = serializers.DecimalField(**QTY, min_value=0)
 
@@ -137,7 +138,7 @@ class ConsumptionWeeklyApi(APIView):
                    responses={200: WeekOutput(many=True), **READ_ERRORS},
                    description="Weekly consumption of a part (all plants unless `plant` is given), oldest first.")
     def get(self, request: Request) -> Response:
-        q = WeeklyQuery(data=request.query_params)
+        q = WeeklyQuery(data=request.query_params.dict())
         q.is_valid(raise_exception=True)
         d = q.validated_data
         weeks = selectors.consumption_weekly(part=_part(d["part"]), plant=_plant(d.get("plant")),
@@ -148,25 +149,25 @@ class ConsumptionWeeklyApi(APIView):
 # --- inspection results ---------------------------------------------------------------------------------
 
 class DefectSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=20)
+    code = StrictCharField(max_length=20)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
-    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = StrictCharField(max_length=200, required=False, allow_blank=True)
 
 
 class InspectionInput(serializers.Serializer):
-    reference = serializers.CharField(max_length=60, help_text="The MES's id of this record; posting it again replaces it")
-    lot = serializers.CharField(max_length=35, help_text="Component lot")
-    part = serializers.CharField(max_length=35)
-    plant = serializers.CharField(max_length=20)
-    supplier = serializers.CharField(max_length=20, required=False,
+    reference = StrictCharField(max_length=60, help_text="The MES's id of this record; posting it again replaces it")
+    lot = StrictCharField(max_length=35, help_text="Component lot")
+    part = StrictCharField(max_length=35)
+    plant = StrictCharField(max_length=20)
+    supplier = StrictCharField(max_length=20, required=False,
                                      help_text="Supplier code; found from the receipt or ASN of the lot when left out")
     stage = serializers.ChoiceField(choices=InspectionResult.Stage.choices, required=False)
     inspected_at = serializers.DateTimeField(required=False)
     quantity_inspected = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
     quantity_passed = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0, required=False,
                                                help_text="Default: inspected minus the defects")
-    work_order = serializers.CharField(max_length=35, required=False, allow_blank=True)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    work_order = StrictCharField(max_length=35, required=False, allow_blank=True)
+    note = StrictCharField(max_length=500, required=False, allow_blank=True)
     defects = DefectSerializer(many=True, required=False, max_length=200)
 
 
@@ -197,11 +198,11 @@ class InspectionApi(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(operation_id="inspection_results_list", parameters=[InspectionQuery],
-                   responses={200: InspectionOutput(many=True), **READ_ERRORS},
+                   responses={200: paginated(InspectionOutput), **READ_ERRORS},
                    description="Inspection and test results. A supplier sees only the results of its own lots.")
     def get(self, request: Request) -> Response:
         caller = caller_of(request)
-        q = InspectionQuery(data=request.query_params)
+        q = InspectionQuery(data=request.query_params.dict())
         q.is_valid(raise_exception=True)
         d = q.validated_data
         if caller.supplier is not None:
@@ -233,22 +234,22 @@ class InspectionApi(APIView):
 # --- genealogy ------------------------------------------------------------------------------------------
 
 class ComponentSerializer(serializers.Serializer):
-    part = serializers.CharField(max_length=35)
-    lot = serializers.CharField(max_length=35)
-    supplier = serializers.CharField(max_length=20, required=False)
+    part = StrictCharField(max_length=35)
+    lot = StrictCharField(max_length=35)
+    supplier = StrictCharField(max_length=20, required=False)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
 
 
 class OutputSerializer(serializers.Serializer):
-    serial = serializers.CharField(max_length=35, required=False, allow_blank=True)
-    lot = serializers.CharField(max_length=35, required=False, allow_blank=True)
+    serial = StrictCharField(max_length=35, required=False, allow_blank=True)
+    lot = StrictCharField(max_length=35, required=False, allow_blank=True)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0, required=False)
 
 
 class WorkOrderInput(serializers.Serializer):
-    number = serializers.CharField(max_length=35)
-    plant = serializers.CharField(max_length=20)
-    part = serializers.CharField(max_length=35, required=False, help_text="Finished part")
+    number = StrictCharField(max_length=35)
+    plant = StrictCharField(max_length=20)
+    part = StrictCharField(max_length=35, required=False, help_text="Finished part")
     started_on = serializers.DateField(required=False)
     completed_on = serializers.DateField(required=False)
     components = ComponentSerializer(many=True, required=False, max_length=5000)
@@ -313,7 +314,7 @@ class GenealogyApi(APIView):
                    description="Which work orders used a component lot and what they made; or which work "
                                "orders made a finished serial and from which component lots.")
     def get(self, request: Request) -> Response:
-        q = GenealogyQuery(data=request.query_params)
+        q = GenealogyQuery(data=request.query_params.dict())
         q.is_valid(raise_exception=True)
         d = q.validated_data
         part = Part.objects.filter(buyer_part_number=d["part"]).first() if d.get("part") else None
