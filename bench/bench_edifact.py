@@ -97,12 +97,19 @@ def main() -> None:
     quick = "--quick" in sys.argv
     # streaming runs first, while this process is small: a child's ru_maxrss starts from the
     # parent's RSS at fork on Linux, so the child also reports VmHWM, which exec resets
+    hwm: dict[int, float] = {}
     for size_mb in (100,) if quick else (100, 400):
         out = subprocess.run(
             [sys.executable, __file__, "--stream", str(size_mb)],
             capture_output=True, text=True, check=True,
         )
         print(out.stdout.strip(), flush=True)
+        m = re.search(r"_vmhwm (\d+) MB", out.stdout)
+        if m:
+            hwm[size_mb] = float(m.group(1))
+    if 100 in hwm and 400 in hwm:
+        # target: 4x the input costs less than 1.2x the memory
+        print(f"BENCH edifact_stream_4x_input_memory_ratio {hwm[400] / hwm[100]:.2f} x", flush=True)
     data = desadv_interchange(5000)
     mb = len(data) / 1e6
     print(f"BENCH edifact_desadv_input_size {mb:.1f} MB")
