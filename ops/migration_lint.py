@@ -9,8 +9,8 @@ is empty). The check runs with ``manage.py check`` (``ops.W001``) and in the tes
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from django.core.checks import Tags, Warning, register
 

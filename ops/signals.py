@@ -14,7 +14,13 @@ import logging
 import time
 from typing import Any
 
-from celery.signals import before_task_publish, task_failure, task_postrun, task_prerun, worker_ready
+from celery.signals import (
+    before_task_publish,
+    task_failure,
+    task_postrun,
+    task_prerun,
+    worker_ready,
+)
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
