@@ -16,10 +16,10 @@ Exit status:
 
 from __future__ import annotations
 
-import io
 import json
 import os
-from typing import Any, BinaryIO, Iterable, Iterator, TextIO
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO, TextIO
 
 from edi import codecs
 from edi.codecs.base import CanonicalError, EdiError, InterchangeResult, MessageResult
@@ -326,8 +326,7 @@ def validate(stream: BinaryIO, *, out: BinaryIO, err: TextIO) -> int:
             else:
                 answered.append(result)
         err.flush()
-        for ack in acknowledgements(answered):
-            out.write(ack if ack.endswith(b"\n") else ack + b"\n")
+        out.writelines(ack if ack.endswith(b"\n") else ack + b"\n" for ack in acknowledgements(answered))
         rejected = any(r.status != "accepted" for r, _types in results)
         return INVALID if findings.errors or rejected or not results else OK
     except (InputError, EdiError) as exc:

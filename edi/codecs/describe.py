@@ -146,7 +146,14 @@ def _edifact_elements(values: list[Any], defs: list[Any], version: str) -> list[
 
 def _edifact(data: bytes, start: int, end: int, out: _Listing) -> None:
     from edi.codecs.edifact.service import SERVICE_SEGMENTS_V3, SERVICE_SEGMENTS_V4
-    from edi.codecs.edifact.syntax import DEFAULT, DEFAULT_V4, ENCODINGS, Separators, Splitter, tokenize
+    from edi.codecs.edifact.syntax import (
+        DEFAULT,
+        DEFAULT_V4,
+        ENCODINGS,
+        Separators,
+        Splitter,
+        tokenize,
+    )
     from edi.codecs.edifact.tables import d96a
 
     chunk = data[start:end]

@@ -144,7 +144,7 @@ def test_limit_truncates() -> None:
     (b"ISA*00*", "truncated or malformed ISA header"),
 ])
 def test_unreadable_input_is_an_error_text(data: bytes, message: str) -> None:
-    segments, truncated, error = rows(data)
+    _segments, truncated, error = rows(data)
     assert message in error, error
     assert not truncated
 
@@ -175,14 +175,14 @@ def test_mutated_samples_never_raise(data: bytes, draw) -> None:
             del blob[at:]
         else:
             blob[at:at] = draw.draw(st.sampled_from([b"'", b"~", b"?", b"UNA:+.? '", b"ISA*", b"\n", b"\x00"]))
-    segments, truncated, error = describe_bytes(bytes(blob))
+    segments, _truncated, error = describe_bytes(bytes(blob))
     assert isinstance(error, str) and isinstance(segments, list)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400))
 def test_random_bytes_never_raise(data: bytes) -> None:
-    segments, truncated, error = describe_bytes(data)
+    _segments, _truncated, error = describe_bytes(data)
     assert isinstance(error, str)
 
 

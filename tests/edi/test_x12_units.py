@@ -88,7 +88,7 @@ def test_edifact_pce_reaches_an_x12_partner() -> None:
     """The reason for the table: an EDIFACT order in PCE translated for an X12 partner."""
     edifact = codecs.write([po("PCE")], standard="edifact", sender="ACME", receiver="SUPPLIER",
                            control_number="42")
-    doc = [r.document for r in codecs.read(io.BytesIO(edifact)) if isinstance(r, MessageResult)][0]
+    doc = next(r.document for r in codecs.read(io.BytesIO(edifact)) if isinstance(r, MessageResult))
     assert doc["lines"][0]["unit"] == "PCE"
     x12 = codecs.write([doc], standard="x12", sender="ACME", receiver="SUPPLIER", control_number=42)
     assert docs_of(x12)[0]["lines"][0]["unit"] == "PCE"

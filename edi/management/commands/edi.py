@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 class Command(BaseCommand):
     # translate and validate need no database and must start fast; the system checks (which
     # import every URL module) are for the server, not for a file translator
-    requires_system_checks: list[str] = []
+    requires_system_checks: ClassVar[list[str]] = []
     help = "EDI hub tools: translate, validate, load-config, run-once (see docs/partners.md)."
 
     def add_arguments(self, parser: CommandParser) -> None:
