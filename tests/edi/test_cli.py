@@ -514,3 +514,18 @@ def test_a_closed_pipe_stops_the_command_quietly() -> None:
     proc.wait(timeout=60)
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
     assert proc.returncode in (0, 1)
+
+
+def test_the_erp_idoc_codec_through_translate() -> None:
+    """With the SAP IDoc codec installed: X12 850 -> IDoc ORDERS05 -> EDIFACT ORDERS, same order."""
+    pytest.importorskip("edi.codecs.idoc")
+    x12 = (SAMPLES / "nodex12__850.x12").read_bytes()
+    code, idoc_xml, err = translate(x12, to="idoc")
+    assert code == cli.OK and err == [] and b"<ORDERS05>" in idoc_xml
+    assert codecs.detect(idoc_xml) == "idoc"
+    code, edifact, err = translate(idoc_xml, to="edifact")
+    assert code == cli.OK, err
+    (before,), (after,) = documents(x12), documents(edifact)
+    assert [(ln["line"], ln.get("buyer_part"), ln["quantity"]) for ln in after["lines"]] == \
+        [(ln["line"], ln.get("buyer_part"), ln["quantity"]) for ln in before["lines"]]
+    assert after["id"] == before["id"]
