@@ -9,11 +9,15 @@ from suppliers.production import apis as production
 
 urlpatterns = [
     path("purchase-orders/", erp.PurchaseOrderListApi.as_view(), name="api-po-list"),
+    path("purchase-orders/export.csv", erp.PurchaseOrderCsvExportApi.as_view(), name="api-po-export"),
+    path("purchase-orders/import.csv", erp.PurchaseOrderCsvImportApi.as_view(), name="api-po-import"),
     path("purchase-orders/<int:pk>/", erp.PurchaseOrderDetailApi.as_view(), name="api-po-detail"),
     path("purchase-orders/<str:number>/cancel/", erp.PurchaseOrderCancelApi.as_view(), name="api-po-cancel"),
     path("despatch-advices/", apis.DespatchAdviceListApi.as_view(), name="api-asn-list"),
     path("despatch-advices/<int:pk>/", apis.DespatchAdviceDetailApi.as_view(), name="api-asn-detail"),
     path("goods-receipts/", erp.GoodsReceiptListApi.as_view(), name="api-receipt-list"),
+    path("goods-receipts/export.csv", erp.GoodsReceiptCsvExportApi.as_view(), name="api-receipt-export"),
+    path("goods-receipts/import.csv", erp.GoodsReceiptCsvImportApi.as_view(), name="api-receipt-import"),
     path("feeds/<slug:feed>/", erp.FeedApi.as_view(), name="api-feed"),
     path("feeds/<slug:feed>/ack/", erp.FeedAckApi.as_view(), name="api-feed-ack"),
     path("suppliers/", erp.SupplierListApi.as_view(), name="api-supplier-list"),

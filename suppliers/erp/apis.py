@@ -8,24 +8,24 @@ with the ``write`` scope. Errors are RFC 7807 problems (``suppliers.erp.problems
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from rest_framework.exceptions import APIException, ParseError, PermissionDenied, ValidationError
+from rest_framework.parsers import BaseParser
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from edi.codecs.canonical import validate_document
 from suppliers import services as domain
 from suppliers.erp import selectors as erp_selectors
-from suppliers.erp import services
+from suppliers.erp import csvio, services
 from suppliers.erp.auth import BuyerSide, ReadScope, caller_of
 from suppliers.erp.models import FeedKind
 from suppliers.erp.problems import Conflict
@@ -45,7 +45,7 @@ from suppliers.erp.serializers import (
     SupplierInput,
     SupplierOutput,
 )
-from suppliers.models import PurchaseOrder
+from suppliers.models import GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine
 
 PERMISSIONS = [IsAuthenticated, ReadScope]
 BUYER_PERMISSIONS = [IsAuthenticated, ReadScope, BuyerSide]
@@ -74,15 +74,6 @@ def _query(request: Request, serializer_class) -> dict[str, Any]:
     s = serializer_class(data=request.query_params.dict())
     s.is_valid(raise_exception=True)
     return s.validated_data
-
-
-def canonical_errors(problems_found: list[str]) -> dict[str, list[str]]:
-    """``"lines[0].quantity: must be ..."`` → ``{"lines[0].quantity": ["must be ..."]}``."""
-    out: dict[str, list[str]] = {}
-    for text in problems_found:
-        field, sep, message = text.partition(": ")
-        out.setdefault(field if sep else "document", []).append(message if sep else text)
-    return out
 
 
 # --- purchase orders --------------------------------------------------------------------------------
@@ -143,46 +134,9 @@ class PurchaseOrderListApi(APIView):
 def _purchase_order_document(data: Any, sender: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationError({"document": ["must be a JSON object (a canonical purchase_order)"]})
-    doc = dict(data)
-    if doc.setdefault("type", "purchase_order") != "purchase_order":
-        raise ValidationError({"type": ["must be purchase_order"]})
-    doc.setdefault("sender", (sender or "ERP")[:35])
-    doc.setdefault("receiver", "TSUNAGI")
-    doc.setdefault("control_number", "api")
-    doc.setdefault("purpose", "original")
-    found = validate_document(doc)
-    if not found and doc["type"] != "purchase_order":
-        found = ["type: must be purchase_order"]
-    if found:
-        raise ValidationError(canonical_errors(found))
-    if doc["purpose"] != "cancel" and not doc["lines"]:
-        raise ValidationError({"lines": ["a purchase order needs at least one line"]})
-    for i, line in enumerate(doc["lines"]):
-        if doc["purpose"] == "cancel":
-            break
-        if "buyer_part" not in line:
-            raise ValidationError({f"lines[{i}].buyer_part": ["missing"]})
-        if "quantity" not in line:
-            raise ValidationError({f"lines[{i}].quantity": ["missing"]})
-        if not line["line"].isdigit() or int(line["line"]) < 1:
-            raise ValidationError({f"lines[{i}].line": ["must be a positive whole number"]})
-        if "delivery_date" not in line and "delivery_date" not in doc:
-            raise ValidationError({f"lines[{i}].delivery_date": ["missing (no header delivery_date either)"]})
-        if line["quantity"].startswith("-") or Decimal(line["quantity"]) <= 0:
-            raise ValidationError({f"lines[{i}].quantity": ["must be more than 0"]})
-        if len(line["quantity"].split(".")[0]) > 11 or len(line.get("price", "0").split(".")[0]) > 9:
-            raise ValidationError({f"lines[{i}]": ["quantity or price too large"]})
-        if line.get("price", "0").startswith("-"):
-            raise ValidationError({f"lines[{i}].price": ["must not be negative"]})
-    dates = [("issued", doc.get("issued")), ("delivery_date", doc.get("delivery_date"))]
-    dates += [(f"lines[{i}].delivery_date", li.get("delivery_date")) for i, li in enumerate(doc["lines"])]
-    for field, value in dates:
-        if value is None:
-            continue
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            raise ValidationError({field: ["not a calendar date"]}) from None
+    doc, errors = services.purchase_order_document_prepare(data, sender=sender)
+    if errors:
+        raise ValidationError(errors)
     return doc
 
 
@@ -391,3 +345,129 @@ class PartUpsertApi(APIView):
                         status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 
+
+
+# --- CSV import and export (spreadsheet ERPs) ------------------------------------------------------------
+
+CSV_MAX_BYTES = 20 * 1024 * 1024
+
+
+class CsvParser(BaseParser):
+    media_type = "text/csv"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = stream.read(CSV_MAX_BYTES + 1) if stream is not None else b""
+        if len(data) > CSV_MAX_BYTES:
+            raise PayloadTooLarge(f"A CSV file may have at most {CSV_MAX_BYTES} bytes.")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                return data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise ParseError("The CSV file is neither UTF-8 nor Windows-1252 text.") from None
+
+
+class PayloadTooLarge(APIException):
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "too_large"
+
+
+class ImportErrorOutput(serializers.Serializer):
+    number = serializers.CharField()
+    rows = serializers.ListField(child=serializers.IntegerField())
+    error = serializers.CharField()
+
+
+class ImportReportOutput(serializers.Serializer):
+    created = serializers.ListField(child=serializers.CharField())
+    changed = serializers.ListField(child=serializers.CharField())
+    unchanged = serializers.ListField(child=serializers.CharField())
+    errors = ImportErrorOutput(many=True)
+
+
+def _csv_response(rows, name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _csv_import(request: Request, importer) -> Response:
+    caller = caller_of(request)
+    if not caller.is_buyer_side:
+        raise PermissionDenied(BuyerSide.message)
+    if not isinstance(request.data, str):
+        raise ValidationError({"document": ["send the CSV file as the body, Content-Type: text/csv"]})
+    try:
+        report = importer(text=request.data, actor=caller.actor)
+    except csvio.CsvError as exc:
+        raise ValidationError({"document": [str(exc)]}) from None
+    return Response(ImportReportOutput(report.as_dict()).data,
+                    status=status.HTTP_200_OK if report.ok else status.HTTP_422_UNPROCESSABLE_ENTITY)
+
+
+CSV_DOC = {(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One row per line (docs/api.md)")}
+IMPORT_REQUEST = {"text/csv": OpenApiTypes.STR}
+IMPORT_RESPONSES = {200: ImportReportOutput, (422, "application/json"): ImportReportOutput,
+                    **problems(400, 401, 403, 413, 415, 429)}
+
+
+class PurchaseOrderExportQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PurchaseOrder.Status.choices, required=False)
+    supplier = serializers.CharField(required=False, max_length=20)
+    updated_since = serializers.DateField(required=False)
+
+
+class PurchaseOrderCsvExportApi(APIView):
+    permission_classes = PERMISSIONS
+
+    @extend_schema(operation_id="purchase_orders_export_csv", parameters=[PurchaseOrderExportQuery],
+                   responses={**CSV_DOC, **READ_ERRORS})
+    def get(self, request: Request) -> StreamingHttpResponse:
+        caller = caller_of(request)
+        q = _query(request, PurchaseOrderExportQuery)
+        orders = erp_selectors.purchase_orders(supplier=caller.supplier, status=q.get("status", ""),
+                                               supplier_code=q.get("supplier", ""), updated_since=q.get("updated_since"))
+        lines = PurchaseOrderLine.objects.filter(order__in=orders.values("pk")).order_by("order__number", "line_no")
+        return _csv_response(csvio.purchase_orders_csv(lines), "purchase-orders.csv")
+
+
+class PurchaseOrderCsvImportApi(APIView):
+    permission_classes = BUYER_PERMISSIONS
+    parser_classes = [CsvParser]
+
+    @extend_schema(operation_id="purchase_orders_import_csv", request=IMPORT_REQUEST, responses=IMPORT_RESPONSES,
+                   description="Create or replace purchase orders from a CSV file, one row per line (columns in "
+                               "docs/api.md). Each order is applied on its own; the report lists what failed, "
+                               "with row numbers (422 when anything failed).")
+    def post(self, request: Request) -> Response:
+        return _csv_import(request, csvio.purchase_orders_import)
+
+
+class ReceiptExportQuery(serializers.Serializer):
+    since = serializers.DateField(required=False)
+
+
+class GoodsReceiptCsvExportApi(APIView):
+    permission_classes = PERMISSIONS
+
+    @extend_schema(operation_id="goods_receipts_export_csv", parameters=[ReceiptExportQuery],
+                   responses={**CSV_DOC, **READ_ERRORS})
+    def get(self, request: Request) -> StreamingHttpResponse:
+        caller = caller_of(request)
+        q = _query(request, ReceiptExportQuery)
+        receipts = erp_selectors.goods_receipts(supplier=caller.supplier, since=q.get("since"))
+        lines = GoodsReceiptLine.objects.filter(receipt__in=receipts.values("pk")).order_by("receipt__number", "line_no")
+        return _csv_response(csvio.goods_receipts_csv(lines), "goods-receipts.csv")
+
+
+class GoodsReceiptCsvImportApi(APIView):
+    permission_classes = BUYER_PERMISSIONS
+    parser_classes = [CsvParser]
+
+    @extend_schema(operation_id="goods_receipts_import_csv", request=IMPORT_REQUEST, responses=IMPORT_RESPONSES,
+                   description="Record goods receipts from a CSV file, one row per receipt line (columns in "
+                               "docs/api.md). A receipt number already on file is left as it is.")
+    def post(self, request: Request) -> Response:
+        return _csv_import(request, csvio.goods_receipts_import)

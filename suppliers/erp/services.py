@@ -255,6 +255,64 @@ def feed_acknowledge(*, key: ApiKey, feed: str, position: int, actor: AnyActor) 
     return cursor
 
 
+# --- purchase orders from the ERP ------------------------------------------------------------------
+
+def canonical_errors(problems_found: list[str]) -> dict[str, list[str]]:
+    """``"lines[0].quantity: must be ..."`` → ``{"lines[0].quantity": ["must be ..."]}``."""
+    out: dict[str, list[str]] = {}
+    for text in problems_found:
+        name, sep, message = text.partition(": ")
+        out.setdefault(name if sep else "document", []).append(message if sep else text)
+    return out
+
+
+def purchase_order_document_prepare(data: dict[str, Any], *, sender: str) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """A canonical ``purchase_order`` from the API or a CSV, with the envelope fields it may leave
+    out filled in, and everything that would make ``purchase_order_upsert`` fail on the database
+    found first. Returns the document and the field errors (empty when it can be applied)."""
+    from edi.codecs.canonical import validate_document
+
+    doc = dict(data)
+    if doc.setdefault("type", "purchase_order") != "purchase_order":
+        return doc, {"type": ["must be purchase_order"]}
+    doc.setdefault("sender", (sender or "ERP")[:35])
+    doc.setdefault("receiver", "TSUNAGI")
+    doc.setdefault("control_number", "api")
+    doc.setdefault("purpose", "original")
+    found = validate_document(doc)
+    if found:
+        return doc, canonical_errors(found)
+    cancel = doc["purpose"] == "cancel"
+    if not cancel and not doc["lines"]:
+        return doc, {"lines": ["a purchase order needs at least one line"]}
+    errors: dict[str, list[str]] = {}
+    dates = [("issued", doc.get("issued")), ("delivery_date", doc.get("delivery_date"))]
+    for i, line in enumerate([] if cancel else doc["lines"]):
+        where = f"lines[{i}]"
+        dates.append((f"{where}.delivery_date", line.get("delivery_date")))
+        for name in ("buyer_part", "quantity"):
+            if name not in line:
+                errors.setdefault(f"{where}.{name}", []).append("missing")
+        if not line["line"].isdigit() or int(line["line"]) < 1:
+            errors.setdefault(f"{where}.line", []).append("must be a positive whole number")
+        if "delivery_date" not in line and "delivery_date" not in doc:
+            errors.setdefault(f"{where}.delivery_date", []).append("missing (no header delivery_date either)")
+        quantity = Decimal(line.get("quantity", "1"))
+        if quantity <= 0 or quantity >= 10**11:
+            errors.setdefault(f"{where}.quantity", []).append("must be more than 0 and less than 10^11")
+        price = Decimal(line.get("price", "0"))
+        if price < 0 or price >= 10**9:
+            errors.setdefault(f"{where}.price", []).append("must be 0 or more and less than 10^9")
+    for name, value in dates:
+        if value is None:
+            continue
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            errors.setdefault(name, []).append("not a calendar date")
+    return doc, errors
+
+
 # --- master data ---------------------------------------------------------------------------------
 
 @dataclass
@@ -388,6 +446,8 @@ def goods_receipt_post(*, data: dict[str, Any], actor: AnyActor) -> Upserted:
             advice_line = advice.lines.filter(order_line=order_line).order_by("line_no").first()
         received = Decimal(str(line["received_quantity"]))
         rejected = Decimal(str(line.get("rejected_quantity") or 0))
+        if not (0 <= received < 10**11 and 0 <= rejected < 10**11):
+            raise DomainError(f"Line {n}: quantities must be 0 or more and less than 10^11.")
         if rejected > received:
             raise DomainError(f"Line {n}: rejected quantity exceeds the received quantity.")
         inputs.append(domain.ReceiptLineInput(
