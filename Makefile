@@ -20,6 +20,8 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py demo
+	DEBUG=1 $(BIN)/python manage.py demo_forecasts
+	DEBUG=1 $(BIN)/python manage.py demo_quality
 	DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py devstack
 
 # Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).

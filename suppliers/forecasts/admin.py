@@ -202,7 +202,12 @@ class CommitGapAdmin(admin.ModelAdmin):
     search_fields = ["part__buyer_part_number", "supplier_part_number", "part__description", "version__supplier__code",
                      "version__supplier__name"]
     list_select_related = ["version__supplier", "part"]
+    list_display_links = None  # the version link opens the grid
     list_per_page = 100
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": _("Commit gaps by part and supplier (firm and planning zones)"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         return selectors.commit_gaps(super().get_queryset(request)).order_by(

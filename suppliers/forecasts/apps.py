@@ -17,6 +17,17 @@ class ForecastsConfig(AppConfig):
         # permissions exist on a fresh database: sync again once they do (idempotent).
         post_migrate.connect(ensure_buyer_roles, sender=self)
 
+        from suppliers.forecasts.codes import ensure_reason_codes
+
+        post_migrate.connect(ensure_reason_codes, sender=self)
+
+        from suppliers.models.audit import VERB_LABELS
+
+        VERB_LABELS.update({
+            "forecast.published": _("Forecast published"), "forecast.committed": _("Forecast committed"),
+            "forecast.profile_set": _("Forecast zones changed"),
+        })
+
         from portal import dashboard
         from suppliers.forecasts.dashboard import forecast_changes
 

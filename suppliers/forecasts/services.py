@@ -301,14 +301,27 @@ def forecast_commit(
                     "reason": reason.code if short and reason else ""})
     if errors:
         raise ForecastErrors(errors)
-    ForecastBucket.objects.bulk_update(
-        result.buckets, ["committed_quantity", "reason", "comment", "committed_at", "committed_by", "carried_over"],
-    )
+    _save_commitments(result.buckets)
     event_record(actor=who, verb="forecast.committed", obj=version, supplier=version.supplier, payload={
         "version": version.number, "buckets": result.committed, "short": result.short, "source": source,
         "commits": log[:200],
     })
     return result
+
+
+def _save_commitments(buckets: list[ForecastBucket]) -> None:
+    """One UPDATE per bucket, sent as a batch. ``bulk_update`` builds a CASE per column and row,
+    which costs ~14 s of Python for a 6,500-bucket sheet; this is well under a second."""
+    from django.db import connection
+
+    ops = connection.ops
+    table = connection.ops.quote_name(ForecastBucket._meta.db_table)
+    sql = (f"UPDATE {table} SET committed_quantity = %s, reason_id = %s, comment = %s, committed_at = %s, "
+           "committed_by_id = %s, carried_over = %s WHERE id = %s")
+    rows = [(ops.adapt_decimalfield_value(b.committed_quantity, 14, 3), b.reason_id, b.comment,
+             ops.adapt_datetimefield_value(b.committed_at), b.committed_by_id, b.carried_over, b.pk) for b in buckets]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 # --- EDI -----------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from suppliers.forecasts.forms import CsvUploadForm, LineCommitForm
 from suppliers.forecasts.models import Zone
 from suppliers.selectors import events_for_supplier_object
 
+GRID_PARTS_PER_PAGE = 50
+
 
 @supplier_required
 def current(request: HttpRequest) -> HttpResponse:
@@ -45,10 +47,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, version, *, q: str = "", upload_form=None, upload_errors=()) -> dict:
-    lines = list(selectors.forecast_lines_for(version=version, search=q))
+    page = paginate(request, selectors.forecast_lines_for(version=version, search=q), per_page=GRID_PARTS_PER_PAGE)
+    lines = page.object_list
     columns = lines[0].buckets.all() if lines else selectors.bucket_columns(version=version)
     return {
-        "version": version, "lines": lines, "columns": columns, "q": q,
+        "version": version, "page": page, "lines": lines, "columns": columns, "q": q,
         "dropped": selectors.dropped_parts(version=version),
         "history": events_for_supplier_object(supplier=request.supplier, obj=version)[:30],
         "upload_form": upload_form or CsvUploadForm(), "upload_errors": list(upload_errors),

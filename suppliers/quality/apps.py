@@ -16,6 +16,20 @@ class QualityConfig(AppConfig):
         # See ForecastsConfig.ready: the roles need this app's permissions, created after its migrate.
         post_migrate.connect(ensure_buyer_roles, sender=self)
 
+        from suppliers.quality.codes import ensure_defect_codes
+
+        post_migrate.connect(ensure_defect_codes, sender=self)
+
+        from suppliers.models.audit import VERB_LABELS
+
+        VERB_LABELS.update({
+            "quality.raised": _("Quality notice raised"), "quality.in_progress": _("8D under way"),
+            "quality.closed": _("Quality notice closed"), "quality.cancelled": _("Quality notice cancelled"),
+            "quality.step_answered": _("8D answer sent"), "quality.step_accepted": _("8D answer accepted"),
+            "quality.step_returned": _("8D answer returned"), "quality.step_due_changed": _("8D due date moved"),
+            "quality.attachment_added": _("File attached"), "quality.reminded": _("Overdue reminder sent"),
+        })
+
         from portal import dashboard
         from suppliers.quality.dashboard import quality_notices_due
 

@@ -165,3 +165,15 @@ def test_database_keeps_quantities_and_statuses_valid(tenant_a, raise_notice):
         QualityNotice.objects.filter(pk=notice.pk).update(rejected_quantity=Decimal(-1))
     with pytest.raises(IntegrityError), transaction.atomic():
         EightDStep.objects.filter(notice=notice, discipline=1).update(status="done")
+
+
+def test_open_notices_are_protected_from_the_retention_purge(tenant_a, tenant_b, raise_notice, engineer):
+    from ops.quality_hook import open_quality_references
+    from suppliers.quality.retention import open_references
+
+    raise_notice(tenant_a)
+    quality_notice_cancel(notice=raise_notice(tenant_b), actor=engineer, reason="duplicate")
+    refs = open_references()
+    assert refs == {"lots": {"LOT-ALPHA-A"}, "asn_numbers": {"ASN-ALPHA-1"}, "receipt_numbers": {"GR-ALPHA-1"}}
+    seen = open_quality_references()  # what the purge reads
+    assert seen.known and seen.asn_numbers == {"ASN-ALPHA-1"} and "ASN-BRAVO-1" not in seen.asn_numbers
