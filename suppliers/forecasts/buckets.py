@@ -8,10 +8,10 @@ over the buckets in proportion to the days they share, keeping the total exact.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Iterable, Sequence
 
 WEEK = "week"
 MONTH = "month"

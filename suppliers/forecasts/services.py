@@ -6,14 +6,16 @@ Every function is keyword-only, atomic and audited. Side effects (e-mail, EDI) r
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from suppliers.audit import Actor, as_actor, event_record
 from suppliers.errors import DomainError
@@ -88,7 +90,7 @@ def forecast_publish(
     raw_lines = list(lines)
     errors: list[str] = []
     if not raw_lines:
-        errors.append("A forecast needs at least one line.")
+        errors.append(_("A forecast needs at least one line."))
 
     wanted_buyer = {str(li.get("buyer_part") or "").strip() for li in raw_lines} - {""}
     wanted_supplier = {str(li.get("supplier_part") or "").strip() for li in raw_lines} - {""}
@@ -106,14 +108,14 @@ def forecast_publish(
         offer = by_buyer.get(buyer_part) if buyer_part else by_supplier.get(supplier_part)
         if offer is None:
             if not buyer_part and not supplier_part:
-                errors.append(f"Line {n}: needs buyer_part or supplier_part.")
+                errors.append(_("Line %(n)d: needs buyer_part or supplier_part.") % {"n": n})
             elif buyer_part and buyer_part not in known_parts:
-                errors.append(f"{label}: unknown part.")
+                errors.append(_("%(part)s: unknown part.") % {"part": label})
             else:
-                errors.append(f"{label}: {supplier.code} does not supply this part.")
+                errors.append(_("%(part)s: %(s)s does not supply this part.") % {"part": label, "s": supplier.code})
             continue
         if offer.part_id in seen:
-            errors.append(f"{label}: the part appears on more than one line.")
+            errors.append(_("%(part)s: the part appears on more than one line.") % {"part": label})
             continue
         seen.add(offer.part_id)
         periods: list[tuple[date, date, Decimal]] = []
@@ -122,24 +124,26 @@ def forecast_publish(
                 p_start = _date(period.get("start"))
                 p_end = _date(period.get("end") or period.get("start"))
             except (TypeError, ValueError):
-                errors.append(f"{label}, period {j}: dates must be YYYY-MM-DD.")
+                errors.append(_("%(part)s, period %(j)d: dates must be YYYY-MM-DD.") % {"part": label, "j": j})
                 continue
             try:
                 quantity = _decimal(period.get("quantity"))
             except (InvalidOperation, ValueError, TypeError):
-                errors.append(f"{label}, period {j}: quantity {period.get('quantity')!r} is not a number.")
+                errors.append(_("%(part)s, period %(j)d: quantity %(q)r is not a number.") % {
+                    "part": label, "j": j, "q": period.get("quantity")})
                 continue
             if quantity < 0:
-                errors.append(f"{label}, period {j}: quantity cannot be negative.")
+                errors.append(_("%(part)s, period %(j)d: quantity cannot be negative.") % {"part": label, "j": j})
                 continue
             if p_end < p_start:
-                errors.append(f"{label}, period {p_start}..{p_end}: ends before it starts.")
+                errors.append(_("%(part)s, period %(a)s..%(b)s: ends before it starts.") % {
+                    "part": label, "a": p_start, "b": p_end})
                 continue
             periods.append((p_start, p_end, quantity))
         try:
             quantities = bucketing.spread(periods, layout)
         except bucketing.OutsideHorizon as exc:
-            errors.append(f"{label}: {exc}.")
+            errors.append(_("%(part)s: %(problem)s.") % {"part": label, "problem": exc})
             continue
         unit = str(raw.get("unit") or offer.part.unit)[:3]
         resolved.append((offer, unit, quantities))
@@ -253,12 +257,12 @@ def forecast_commit(
     if version.superseded_at is not None:
         newer = ForecastVersion.objects.filter(supplier=version.supplier, superseded_at=None).first()
         raise ForecastErrors([
-            f"Version {version.number} has been replaced by version {newer.number if newer else '?'}: "
-            "commit against the current forecast."
+            _("Version %(v)s has been replaced by version %(n)s: commit against the current forecast.")
+            % {"v": version.number, "n": newer.number if newer else "?"}
         ])
     items = list(commits)
     if not items:
-        raise ForecastErrors(["Nothing to commit."])
+        raise ForecastErrors([_("Nothing to commit.")])
     buckets = {
         b.pk: b for b in ForecastBucket.objects.select_for_update(of=("self",)).select_related("line__part")
         .filter(line__version=version, pk__in=[c.bucket_id for c in items])
@@ -271,23 +275,23 @@ def forecast_commit(
     for c in items:
         bucket = buckets.get(c.bucket_id)
         if bucket is None:
-            errors.append(f"Bucket {c.bucket_id} is not part of forecast version {version.number}.")
+            errors.append(_("Bucket %(b)s is not part of forecast version %(v)s.") % {"b": c.bucket_id, "v": version.number})
             continue
         where = f"{bucket.line.part.buyer_part_number} {bucket.start:%Y-%m-%d}"
         if c.quantity is None or c.quantity < 0:
-            errors.append(f"{where}: the committed quantity cannot be negative.")
+            errors.append(_("%(where)s: the committed quantity cannot be negative.") % {"where": where})
             continue
         reason = None
         code = (c.reason or "").strip().upper()
         if code:
             reason = reasons.get(code)
             if reason is None:
-                errors.append(f"{where}: unknown reason code {code!r}.")
+                errors.append(_("%(where)s: unknown reason code %(code)s.") % {"where": where, "code": code})
                 continue
         short = c.quantity < bucket.quantity
         if short and reason is None:
-            errors.append(f"{where}: committing {c.quantity.normalize():f} of {bucket.quantity.normalize():f} "
-                          "needs a reason code.")
+            errors.append(_("%(where)s: committing %(c)s of %(f)s needs a reason code.") % {
+                "where": where, "c": f"{c.quantity.normalize():f}", "f": f"{bucket.quantity.normalize():f}"})
             continue
         bucket.committed_quantity = c.quantity
         bucket.reason = reason if short else None

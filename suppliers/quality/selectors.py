@@ -10,7 +10,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from suppliers.models import Supplier
-from suppliers.quality.models import DefectCode, EightDStep, NoticeAttachment, QualityNotice, StepAnswer
+from suppliers.quality.models import (
+    DefectCode,
+    EightDStep,
+    NoticeAttachment,
+    QualityNotice,
+    StepAnswer,
+)
 
 
 def _owed(today: date) -> dict[str, Any]:

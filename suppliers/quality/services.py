@@ -7,11 +7,11 @@ Every function is keyword-only, atomic and audited; e-mail and EDI leave after c
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import IO, Any, Iterable
+from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -19,10 +19,18 @@ from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from suppliers.audit import Actor, as_actor, event_record
 from suppliers.errors import DomainError, InvalidTransition, PermissionDenied
-from suppliers.models import DespatchAdvice, GoodsReceipt, Part, PurchaseOrder, Supplier, SupplierPart
+from suppliers.models import (
+    DespatchAdvice,
+    GoodsReceipt,
+    Part,
+    PurchaseOrder,
+    Supplier,
+    SupplierPart,
+)
 from suppliers.quality import files
 from suppliers.quality.models import (
     DefectCode,
@@ -60,7 +68,7 @@ def _require_supplier_user(who: Actor, supplier: Supplier) -> None:
         return
     membership = getattr(user, "supplier_membership", None)
     if not (membership and membership.is_active and membership.supplier_id == supplier.pk):
-        raise PermissionDenied("Only the supplier's own users may answer its quality notices.")
+        raise PermissionDenied(_("Only the supplier's own users may answer its quality notices."))
 
 
 # --- raise -------------------------------------------------------------------------------------
@@ -193,22 +201,23 @@ def step_answer(
     notice = QualityNotice.objects.select_for_update().select_related("supplier").get(pk=step.notice_id)
     _require_supplier_user(who, notice.supplier)
     if not notice.is_open:
-        raise DomainError(f"Quality notice {notice.number} is {notice.get_status_display().lower()}.")
+        raise DomainError(_("Quality notice %(n)s is %(status)s.") % {
+            "n": notice.number, "status": notice.get_status_display().lower()})
     steps = list(notice.steps.select_for_update().order_by("discipline"))
     step = next(s for s in steps if s.pk == step.pk)
     text = (text or "").strip()
     if not text:
-        raise DomainError("The answer is empty.")
+        raise DomainError(_("The answer is empty."))
     if len(text) > MAX_ANSWER:
-        raise DomainError(f"The answer is longer than {MAX_ANSWER} characters.")
+        raise DomainError(_("The answer is longer than %(n)d characters.") % {"n": MAX_ANSWER})
     if step.status == EightDStep.Status.SUBMITTED:
-        raise DomainError(f"{step.code} is awaiting the buyer's review.")
+        raise DomainError(_("%(step)s is awaiting the buyer's review.") % {"step": step.code})
     if step.status == EightDStep.Status.ACCEPTED:
-        raise DomainError(f"{step.code} has been accepted.")
+        raise DomainError(_("%(step)s has been accepted.") % {"step": step.code})
     if not answerable(step, steps):
         if step.discipline == Discipline.D8:
-            raise DomainError("D8 closure can be answered once D1 to D7 are accepted.")
-        raise DomainError(f"Answer the steps before {step.code} first.")
+            raise DomainError(_("D8 closure can be answered once D1 to D7 are accepted."))
+        raise DomainError(_("Answer the steps before %(step)s first.") % {"step": step.code})
     now = timezone.now()
     StepAnswer.objects.create(step=step, text=text, submitted_by=who.user)
     step.answer, step.answered_at, step.answered_by = text, now, who.user
@@ -235,9 +244,9 @@ def step_review(*, step: EightDStep, accept: bool, comment: str, actor: AnyActor
     step = EightDStep.objects.select_for_update().get(pk=step.pk)
     comment = (comment or "").strip()
     if step.status != EightDStep.Status.SUBMITTED:
-        raise DomainError(f"{notice.number} {step.code} has no answer awaiting review.")
+        raise DomainError(_("%(n)s %(step)s has no answer awaiting review.") % {"n": notice.number, "step": step.code})
     if not accept and not comment:
-        raise DomainError("Say what is missing when returning an answer.")
+        raise DomainError(_("Say what is missing when returning an answer."))
     now = timezone.now()
     decision = StepAnswer.Decision.ACCEPTED if accept else StepAnswer.Decision.RETURNED
     step.status = EightDStep.Status.ACCEPTED if accept else EightDStep.Status.RETURNED

@@ -41,7 +41,7 @@ def bucket(version, part: str, start: date):
     return ForecastBucket.objects.get(line__version=version, line__part__buyer_part_number=part, start=start)
 
 
-__all__ = ["Decimal", "MONDAY", "bucket", "part_of", "weekly"]
+__all__ = ["MONDAY", "Decimal", "bucket", "part_of", "weekly"]
 
 
 from tests.edi.conftest import hub  # noqa: E402,F401 - the EDI hub fixture, for the DELFOR tests

@@ -3,7 +3,6 @@ list and search show only the supplier's own versions. List pages cost a fixed n
 
 from __future__ import annotations
 
-
 from decimal import Decimal
 
 import pytest

@@ -4,6 +4,8 @@ own supplier, as a download the browser must not sniff."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -20,7 +22,7 @@ def test_buyer_attachment_is_stored_outside_the_web_root(tenant_a, raise_notice,
     stored = attachment.file.path
     assert stored.startswith(str(settings.MEDIA_ROOT / "quality" / str(notice.pk)))
     assert stored.endswith(".pdf") and "evil" not in stored and ".." not in stored
-    assert open(stored, "rb").read() == PDF
+    assert Path(stored).read_bytes() == PDF
 
 
 def test_supplier_downloads_its_notices_attachment(tenant_a, raise_notice):
