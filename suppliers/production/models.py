@@ -39,7 +39,8 @@ class StockLevel(models.Model):
 class Consumption(models.Model):
     """Quantity of a part consumed at a plant on one day. ``week`` is that day's ISO Monday."""
 
-    part = models.ForeignKey("suppliers.Part", on_delete=models.PROTECT, related_name="+")
+    # no index of its own: (part, week) and (part, plant, day) both start with it
+    part = models.ForeignKey("suppliers.Part", on_delete=models.PROTECT, related_name="+", db_index=False)
     plant = models.ForeignKey("suppliers.Plant", on_delete=models.PROTECT, related_name="+")
     day = models.DateField(_("day"))
     week = models.DateField(_("week (Monday)"), editable=False)
