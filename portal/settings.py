@@ -264,6 +264,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PurchaseOrderStatusEnum": "suppliers.models.orders.OrderStatus",
+        "DespatchAdviceStatusEnum": "suppliers.models.shipping.AdviceStatus",
+        "SupplierStatusEnum": "suppliers.models.supplier.SupplierStatus",
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------------

@@ -40,6 +40,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "reasoncode": ("view", "add", "change"),
         },
         "quality": {"qualitynotice": ("view",), "defectcode": ("view",), "noticeattachment": ("view",)},
+        "erp": {"feedentry": ("view",)},
+        "production": {"stocklevel": ("view",), "consumption": ("view",), "inspectionresult": ("view",),
+                       "workorder": ("view",)},
     },
     QUALITY_ENGINEER: {
         "suppliers": {
@@ -61,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "defectcode": ("view", "add", "change"),
         },
         "forecasts": {"forecastversion": ("view",), "commitgap": ("view",)},
+        "production": {"inspectionresult": ("view",), "workorder": ("view",), "stocklevel": ("view",),
+                       "consumption": ("view",)},
     },
     EDI_ADMINISTRATOR: {
         "suppliers": {
@@ -75,6 +80,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "interchange": ("view", "change"),  # change = reprocess / send again
             "interchangemessage": ("view",),
         },
+        # ERP keys: add = create (shown once), change = revoke; the feed and its cursors to watch
+        "erp": {"apikey": ("view", "add", "change"), "feedentry": ("view",), "feedcursor": ("view",),
+                "feedacknowledgement": ("view",)},
     },
 }
 
