@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from edi.services.as2 import HttpAnswer, as2_receive, as2_receive_async_mdn, spool_dir
+from edi.services.as2 import HttpAnswer, as2_receive, as2_receive_async_mdn, body_spool_dir
 
 log = logging.getLogger(__name__)
 CHUNK = 1 << 20
@@ -55,7 +55,7 @@ def _body_stream(request: HttpRequest) -> Any:
 def _spool_body(request: HttpRequest, limit: int) -> Path | None:
     """Copy the request body to a file in chunks; None if it grows past ``limit``."""
     stream = _body_stream(request)
-    fd, name = tempfile.mkstemp(prefix=".as2-in-", dir=spool_dir())
+    fd, name = tempfile.mkstemp(prefix=".as2-in-", dir=body_spool_dir())
     total = 0
     try:
         with os.fdopen(fd, "wb") as fh:

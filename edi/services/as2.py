@@ -4,9 +4,9 @@ answer with MDNs, send outbound interchanges and check their receipts.
 Receive guarantees (docs/decisions.md, "AS2 receive: stored before the MDN, processed once"):
 
 * the payload is on disk (fsynced) and its interchange row is committed *before* any positive
-  MDN leaves: the MDN is built and signed inside the transaction that inserts the row, so a
-  failure anywhere up to the commit rolls everything back, deletes the archived copy and answers
-  503 (the sender retries later); nothing of that request is processed;
+  MDN leaves, and the MDN is built and signed before that commit: a failure anywhere up to the
+  commit deletes the archived copy, inserts nothing and answers 503 (the sender retries later);
+  nothing of that request is processed;
 * a Message-ID is stored at most once: a partial unique index on inbound AS2 Message-IDs makes
   the second insert fail at the database, even between two concurrent requests; the resend is
   recorded as a duplicate and answered ``processed/warning: duplicate-document``;
@@ -16,11 +16,13 @@ Receive guarantees (docs/decisions.md, "AS2 receive: stored before the MDN, proc
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import re
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +30,9 @@ from typing import Any, Mapping
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
 
-from edi.files import _fsync_dir, hub_paths, write_atomic
+from edi.files import HubPaths, _fsync_dir, _resolve, hub_paths, write_atomic
 from edi.models import HubSettings, Interchange, TradingPartner
 from edi.services.inbound import (
     PipelineError,
@@ -124,20 +127,59 @@ class Profile:
     require_encryption: bool
 
 
-def resolve_partner(as2_from: str, as2_to: str, *, hub: HubSettings | None = None) -> Profile | None:
+# The receive path reads the hub row and the sender's partner row on every request. Both change
+# rarely (console, load-config), so each web process keeps them for CONFIG_TTL seconds: a change
+# saved in this process applies at once (the post_save hooks below), one saved elsewhere within
+# CONFIG_TTL. Two database round trips fewer per message.
+CONFIG_TTL = 5.0
+_config_cache: dict[Any, tuple[float, Any]] = {}
+
+
+def _cached(key: Any, load: Any) -> Any:
+    now = time.monotonic()
+    hit = _config_cache.get(key)
+    if hit is not None and now - hit[0] < CONFIG_TTL:
+        return hit[1]
+    value = load()
+    if len(_config_cache) > 1024:
+        _config_cache.clear()
+    _config_cache[key] = (now, value)
+    return value
+
+
+def _forget_config(**_: Any) -> None:
+    _config_cache.clear()
+
+
+post_save.connect(_forget_config, sender=HubSettings, dispatch_uid="as2-forget-hub")
+post_save.connect(_forget_config, sender=TradingPartner, dispatch_uid="as2-forget-partner")
+post_delete.connect(_forget_config, sender=TradingPartner, dispatch_uid="as2-forget-partner-delete")
+
+
+def receiving_hub() -> HubSettings:
+    """The hub settings as the receive path sees them (cached, see CONFIG_TTL)."""
+    return _cached("hub", HubSettings.get)
+
+
+def resolve_partner(as2_from: str, as2_to: str, *, hub: HubSettings | None = None,
+                    cached: bool = False) -> Profile | None:
     """The agreement for AS2-From -> AS2-To: an active AS2 partner sending to our AS2 id."""
     hub = hub or HubSettings.get()
     if as2_to != hub.as2_id:
         return None
-    partner = (TradingPartner.objects.select_related("supplier")
-               .filter(as2_id=as2_from, transport=TradingPartner.Transport.AS2, is_active=True).first())
-    if partner is None:
-        return None
-    return Profile(
-        partner=partner, signing_certs=partner_certs(partner),
-        require_signature=partner.as2_sign != TradingPartner.Sign.NONE,
-        require_encryption=partner.as2_encrypt != TradingPartner.Encrypt.NONE,
-    )
+
+    def load() -> Profile | None:
+        partner = (TradingPartner.objects.select_related("supplier")
+                   .filter(as2_id=as2_from, transport=TradingPartner.Transport.AS2, is_active=True).first())
+        if partner is None:
+            return None
+        return Profile(
+            partner=partner, signing_certs=partner_certs(partner),
+            require_signature=partner.as2_sign != TradingPartner.Sign.NONE,
+            require_encryption=partner.as2_encrypt != TradingPartner.Encrypt.NONE,
+        )
+
+    return _cached(("partner", as2_from), load) if cached else load()
 
 
 # --- receive -----------------------------------------------------------------------------------------
@@ -153,10 +195,27 @@ class StoreFailed(Exception):
     """The payload could not be stored; nothing of the request was kept."""
 
 
+MESSAGE_ID_INDEX = "interchange_unique_inbound_as2_message_id"
+
+
 def spool_dir() -> Path:
+    """Where async MDNs wait for delivery (under the file-drop root, so they survive restarts)."""
     path = hub_paths().drop_root / ".as2-spool"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def body_spool_dir() -> Path:
+    """Where request bodies (and their decrypted layers past 8 MiB) are spooled while they are
+    read: a disk folder, not the in-memory body Django would cap at 2.5 MB. No database access,
+    so a request costs nothing before its headers are checked."""
+    path = Path(settings.VAR_DIR) / "as2-spool"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _paths(hub: HubSettings) -> HubPaths:
+    return HubPaths(_resolve(hub.drop_root), _resolve(hub.erp_outbox), _resolve(hub.erp_inbox))
 
 
 def _unavailable(text: str) -> HttpAnswer:
@@ -170,7 +229,7 @@ def as2_receive(headers: Mapping[str, str], body_path: Path) -> HttpAnswer:
     step gets an error MDN (and a failed interchange for the console); a good message is stored,
     then acknowledged. When storing fails the answer is 503 and nothing is kept.
     """
-    hub = HubSettings.get()
+    hub = receiving_hub()
     try:
         keys = hub_keys(hub)
     except PipelineError as exc:
@@ -179,7 +238,7 @@ def as2_receive(headers: Mapping[str, str], body_path: Path) -> HttpAnswer:
     resolved: list[Profile] = []
 
     def resolve(as2_from: str, as2_to: str) -> Profile | None:
-        profile = resolve_partner(as2_from, as2_to, hub=hub)
+        profile = resolve_partner(as2_from, as2_to, hub=hub, cached=True)
         if profile is not None:
             resolved.append(profile)
         return profile
@@ -194,11 +253,11 @@ def as2_receive(headers: Mapping[str, str], body_path: Path) -> HttpAnswer:
         log.warning("AS2 message refused with an error MDN (%s): %s", exc.modifier, exc)
         if resolved:
             _record_refused(resolved[-1].partner, exc)
-        return _answer_with_mdn(exc, keys, disposition=None)
+        return _answer_with_mdn(exc, keys)
 
     partner = result.partner.partner
     try:
-        interchange, mdn = _store(partner, result, keys)
+        interchange, mdn = _store(partner, result, keys, _paths(hub))
     except StoreFailed as exc:
         log.error("AS2 message %s from %s not accepted: %s", result.message_id, partner.code, exc)
         return _unavailable("the message could not be stored; send it again later\n")
@@ -207,11 +266,11 @@ def as2_receive(headers: Mapping[str, str], body_path: Path) -> HttpAnswer:
     return _deliver_mdn(result.request, mdn)
 
 
-def _answer_with_mdn(result: Any, keys: HubKeys, *, disposition: str | None) -> HttpAnswer:
-    request = result.request
+def _answer_with_mdn(error: Any, keys: HubKeys) -> HttpAnswer:
+    request = error.request
     mdn = None
     if request is not None and request.mdn_mode != "none":
-        mdn = as2.build_mdn(result, our_key=keys.key, our_cert=keys.cert, disposition=disposition)
+        mdn = as2.build_mdn(error, our_key=keys.key, our_cert=keys.cert)
     return _deliver_mdn(request, mdn)
 
 
@@ -224,43 +283,66 @@ def _deliver_mdn(request: Any, mdn: as2.Mdn | None) -> HttpAnswer:
     return HttpAnswer(200, TEXT, b"AS2 message received; the MDN follows asynchronously\n")
 
 
-def _store(partner: TradingPartner, result: Any, keys: HubKeys) -> tuple[Interchange, as2.Mdn | None]:
-    """Archive the payload, record it (or its duplicate) and build the MDN, all or nothing."""
+def _store(partner: TradingPartner, result: Any, keys: HubKeys, paths: HubPaths) -> tuple[Interchange, as2.Mdn | None]:
+    """Archive the payload, then record it (or its duplicate), all or nothing.
+
+    The MDN is built (signed) before the row's transaction commits, so once the row exists
+    nothing but writing the HTTP answer is left to fail, and a failure up to the commit takes
+    the archived copy back. The insert runs in a transaction of its own, without a savepoint
+    (two round trips fewer per message); a resend fails it at the unique index on inbound
+    Message-IDs and is recorded as a duplicate instead.
+    """
     name = result.payload.safe_filename or "as2-payload"
+    wants_mdn = result.request.mdn_mode != "none"
     try:
-        target = _archive_target(partner, name, channel=Interchange.Channel.AS2)
-        _archive_payload(result.payload, target)
+        target = _archive_target(partner, name, channel=Interchange.Channel.AS2, paths=paths)
+        digest = _archive_payload(result.payload, target)
     except OSError as exc:
         raise StoreFailed(f"could not archive the payload: {exc}") from exc
-    body_done = False
     try:
-        with transaction.atomic():
-            try:
-                interchange = _record_archived(partner=partner, channel=Interchange.Channel.AS2, archived=target,
-                                               filename=name, as2_message_id=result.message_id)
-                disposition = None
-            except IntegrityError:
-                interchange = _record_duplicate(partner, result, target)
-                disposition = as2.DUPLICATE
-            mdn = None
-            if result.request.mdn_mode != "none":
-                mdn = as2.build_mdn(result, our_key=keys.key, our_cert=keys.cert, disposition=disposition)
-            body_done = True
+        mdn = as2.build_mdn(result, our_key=keys.key, our_cert=keys.cert) if wants_mdn else None
+        try:
+            interchange = _record_archived(partner=partner, channel=Interchange.Channel.AS2, archived=target,
+                                           filename=name, as2_message_id=result.message_id, paths=paths,
+                                           sha256=(digest, result.payload.size))
+        except IntegrityError as exc:
+            if _constraint(exc) != MESSAGE_ID_INDEX:
+                raise
+            interchange, mdn = _record_duplicate(partner, result, target, digest, keys, paths, wants_mdn)
     except Exception as exc:  # noqa: BLE001 - whatever broke, the sender must hear "not accepted"
-        if not body_done:
+        if not _maybe_recorded(target, paths):
             target.unlink(missing_ok=True)
-        # else the commit itself failed: it may have happened; keep the file for the record
         raise StoreFailed(f"{type(exc).__name__}: {exc}") from exc
     return interchange, mdn
 
 
-def _archive_payload(payload: Any, target: Path) -> None:
-    """Write the payload byte for byte, flushed to disk before the record that names it exists."""
+def _maybe_recorded(archived: Path, paths: HubPaths) -> bool:
+    """After a failure: could a committed row name this file? Only "certainly not" lets the
+    caller delete it (the failure may have hit the COMMIT itself, which may have happened)."""
+    try:
+        return Interchange.objects.filter(archive_path=_relative(archived, paths)).exists()
+    except Exception:  # noqa: BLE001 - the database cannot say: keep the file
+        return True
+
+
+def _constraint(exc: IntegrityError) -> str | None:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
+def _archive_payload(payload: Any, target: Path) -> str:
+    """Write the payload byte for byte, on disk before the record that names it exists.
+
+    Returns its SHA-256 (hex), computed on the way, so the file is not read again.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
+    digest = hashlib.sha256()
     try:
         with open(tmp, "wb") as fh:
-            payload.write_to(fh)
+            for chunk in payload.data.chunks():
+                digest.update(chunk)
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -268,17 +350,20 @@ def _archive_payload(payload: Any, target: Path) -> None:
         tmp.unlink(missing_ok=True)
         raise
     _fsync_dir(target.parent)
+    return digest.hexdigest()
 
 
-def _record_duplicate(partner: TradingPartner, result: Any, archived: Path) -> Interchange:
-    """A Message-ID seen before: kept (raw bytes too) for the record, never processed."""
+def _record_duplicate(partner: TradingPartner, result: Any, archived: Path, digest: str, keys: HubKeys,
+                      paths: HubPaths, wants_mdn: bool) -> tuple[Interchange, as2.Mdn | None]:
+    """A Message-ID seen before: kept (raw bytes too) for the record, never processed, and
+    answered ``processed/warning: duplicate-document``."""
     original = (Interchange.objects.filter(direction=Interchange.Direction.IN, as2_message_id=result.message_id)
                 .exclude(state=State.DUPLICATE).only("pk").first())
     with transaction.atomic():
         dup = Interchange.objects.create(
             direction=Interchange.Direction.IN, channel=Interchange.Channel.AS2, partner=partner,
             state=State.DUPLICATE, as2_message_id=result.message_id, duplicate_of=original,
-            size=result.payload.size, sha256=result.payload.sha256(), archive_path=_relative(archived),
+            size=result.payload.size, sha256=digest, archive_path=_relative(archived, paths),
             filename=(result.payload.safe_filename or "")[:255], standard=partner.standard,
             error=f"AS2 Message-ID {result.message_id} was received before "
                   f"(interchange #{original.pk if original else '?'})",
@@ -286,7 +371,10 @@ def _record_duplicate(partner: TradingPartner, result: Any, archived: Path) -> I
         event_record(actor=Actor.partner(partner.code), verb="interchange.duplicate", obj=dup,
                      supplier=partner.supplier,
                      payload={"message_id": result.message_id, "original": original.pk if original else None})
-    return dup
+        mdn = None
+        if wants_mdn:
+            mdn = as2.build_mdn(result, our_key=keys.key, our_cert=keys.cert, disposition=as2.DUPLICATE)
+    return dup, mdn
 
 
 def _record_refused(partner: TradingPartner, error: Any) -> None:
@@ -430,7 +518,7 @@ def as2_send(*, interchange: Interchange, data_path: Path) -> Interchange:
         if interchange.state != State.QUEUED:
             return interchange
         if partner.as2_mdn != TradingPartner.Mdn.SYNC:
-            if status >= 400:
+            if not 200 <= status < 300:  # a redirect is not followed, so it is not a delivery either
                 return interchange_fail(interchange=interchange, error=f"{partner.as2_url} answered HTTP {status}")
             _move(interchange, State.SENT if partner.as2_mdn == TradingPartner.Mdn.ASYNC else State.DELIVERED)
             return interchange

@@ -22,7 +22,7 @@ from django.utils import timezone
 from edi import codecs
 from edi.codecs.base import EdiError, InterchangeResult, Issue, MessageResult
 from edi.codecs.split import split as split_interchanges
-from edi.files import claim, hub_paths, sha256_of, safe_name, write_atomic
+from edi.files import HubPaths, claim, hub_paths, sha256_of, safe_name, write_atomic
 from edi.models import HubSettings, Interchange, InterchangeMessage, TradingPartner
 from suppliers.audit import Actor, event_record
 
@@ -38,8 +38,8 @@ class PipelineError(Exception):
 
 # --- receive -----------------------------------------------------------------------------------
 
-def _archive_target(partner: TradingPartner | None, name: str, *, channel: str) -> Path:
-    paths = hub_paths()
+def _archive_target(partner: TradingPartner | None, name: str, *, channel: str, paths: HubPaths | None = None) -> Path:
+    paths = paths or hub_paths()
     base = paths.partner(partner.code).archive if partner else paths.drop_root / "_unrouted" / "archive"
     if channel == Interchange.Channel.ERP:
         base = paths.erp_inbox / "archive"
@@ -47,8 +47,8 @@ def _archive_target(partner: TradingPartner | None, name: str, *, channel: str) 
     return base / now.strftime("%Y/%m/%d") / f"{now:%H%M%S}-{uuid.uuid4().hex[:10]}-{safe_name(name)}"
 
 
-def _relative(path: Path) -> str:
-    paths = hub_paths()
+def _relative(path: Path, paths: HubPaths | None = None) -> str:
+    paths = paths or hub_paths()
     try:
         return paths.relative(path)
     except ValueError:
@@ -62,13 +62,15 @@ def archive_path_of(interchange: Interchange) -> Path:
 
 def _record_archived(
     *, partner: TradingPartner | None, channel: str, archived: Path, filename: str,
-    as2_message_id: str = "", parent: Interchange | None = None,
+    as2_message_id: str = "", parent: Interchange | None = None, paths: HubPaths | None = None,
+    sha256: tuple[str, int] | None = None,
 ) -> Interchange:
-    digest, size = sha256_of(archived)
+    # ``paths`` and ``sha256`` (digest, size) spare a busy receiver a query and a second read
+    digest, size = sha256 or sha256_of(archived)
     with transaction.atomic():
         interchange = Interchange.objects.create(
             direction=Interchange.Direction.IN, channel=channel, partner=partner, state=State.ARCHIVED,
-            size=size, sha256=digest, archive_path=_relative(archived), filename=filename[:255],
+            size=size, sha256=digest, archive_path=_relative(archived, paths), filename=filename[:255],
             as2_message_id=as2_message_id, parent=parent,
             standard=partner.standard if partner else "",
         )

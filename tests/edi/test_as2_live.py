@@ -27,7 +27,8 @@ from tests.edi.as2_live import (
     start_gunicorn,
 )
 
-pytestmark = [pytest.mark.xdist_group("as2-live"), pytest.mark.timeout(900)]
+# one group with the library's peer suite: `as2peer.sh suite` always listens on 127.0.0.1:18081 for P4
+pytestmark = [pytest.mark.xdist_group("as2-peer"), pytest.mark.timeout(900)]
 
 SUITE_CASES = ["P1", "P2", "P3", "P5", "P6", "P7", "P7b", "P4",
                "N1", "N2", "N3", "N4a", "N4b", "N4c", "N5", "N6", "N9", "N7", "N8"]
@@ -167,6 +168,68 @@ def test_a_chunked_body_is_read_to_its_end(live, as2_ids, tmp_path):
     assert receipt.ok
     stored = Interchange.objects.get(direction="in", partner=partner, as2_message_id=message.message_id)
     assert stored.sha256 == hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
+
+
+def test_the_same_message_sent_eight_times_at_once_is_stored_once(live, hub, as2_ids):
+    server, partner = live
+    message = build_message(as2_ids, SAMPLE.read_bytes(), filename="race.x12")
+    answers: list = [None] * 8
+    gate = threading.Barrier(8)
+
+    def sender(i: int) -> None:
+        gate.wait()
+        answers[i] = post(server.url, message.headers, message.body)
+
+    threads = [threading.Thread(target=sender, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    dispositions = sorted(check_mdn(as2_ids, message, *a).disposition for a in answers)
+    # every sender is told the message arrived; the database holds it once
+    assert set(dispositions) <= {"processed", "processed/warning: duplicate-document"}, dispositions
+    assert dispositions.count("processed") >= 1
+    stored = Interchange.objects.filter(direction="in", as2_message_id=message.message_id)
+    assert stored.exclude(state="duplicate").count() == 1
+    assert stored.filter(state="duplicate").count() == 8 - 1
+    assert server.server_errors() == []
+
+
+def test_a_database_failure_under_gunicorn_answers_503_and_delivers_nothing(live, hub, as2_ids, tmp_path):
+    from django.db import connection
+
+    from edi.services.poll import run_once
+
+    server, partner = live
+    message = build_message(as2_ids, SAMPLE.read_bytes(), filename="boom.x12")
+    # the database refuses the insert of this one file (as a full disk or a lost primary would)
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            CREATE FUNCTION as2_test_refuse() RETURNS trigger AS $$
+            BEGIN
+              IF NEW.filename = 'boom.x12' THEN RAISE EXCEPTION 'disk full (test)'; END IF;
+              RETURN NEW;
+            END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER as2_test_refuse BEFORE INSERT ON edi_interchange
+              FOR EACH ROW EXECUTE FUNCTION as2_test_refuse();
+        """)
+    try:
+        status, headers, body = post(server.url, message.headers, message.body)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER as2_test_refuse ON edi_interchange; DROP FUNCTION as2_test_refuse();")
+
+    assert status == 503 and headers.get("Retry-After"), body
+    assert b"Disposition" not in body and b"Traceback" not in body
+    assert not Interchange.objects.filter(direction="in").exists()
+    assert not [p for p in (hub.drop_root / partner.code).rglob("*") if p.is_file()]
+    run_once()
+    assert not Interchange.objects.exists()
+
+    # the sender retries: a normal first delivery, processed once
+    receipt = check_mdn(as2_ids, message, *post(server.url, message.headers, message.body))
+    assert receipt.disposition == "processed"
+    assert Interchange.objects.filter(direction="in", as2_message_id=message.message_id).count() == 1
 
 
 class _Expected:

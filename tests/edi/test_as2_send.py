@@ -193,7 +193,8 @@ def test_an_async_mdn_moves_the_interchange_from_sent_to_delivered(web, hub, as2
     sent = _wait_state(sent, {"delivered", "failed"})
     assert sent.state == "delivered", sent.error
     assert sent.mdn == "processed"
-    assert "HTTP 200" in (request / "async.log").read_text()
+    log = request / "async.log"  # written by the capture server once our answer is back
+    assert peer.wait_for(lambda: log.exists() and "HTTP 200" in log.read_text(), timeout=10)
     assert web.server_errors() == []
 
 

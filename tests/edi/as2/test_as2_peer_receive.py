@@ -9,6 +9,10 @@ import pytest
 import peer
 from edi.transports.as2 import Partner
 
+# `as2peer.sh suite` listens on 127.0.0.1:18081 for its async case (P4): the suite against Django
+# (tests/edi/test_as2_live.py) is in the same group, so the two never run at the same time.
+pytestmark = pytest.mark.xdist_group("as2-peer")
+
 SUITE_CASES = ["P1", "P2", "P3", "P5", "P6", "P7", "P7b", "P4",
                "N1", "N2", "N3", "N4a", "N4b", "N4c", "N5", "N6", "N9", "N7", "N8"]
 
