@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from suppliers.forecasts import buckets as b
@@ -73,6 +73,7 @@ def test_previous_quantity_of_a_shorter_bucket_is_its_share():
     assert b.overlap_quantity(june, date(2026, 7, 1), date(2026, 7, 31)) is None
 
 
+@settings(deadline=None)  # a loaded test machine must not turn slowness into a failure
 @given(st.lists(st.tuples(st.integers(0, 360), st.integers(0, 60),
                           st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False)),
                 min_size=1, max_size=12))
