@@ -18,6 +18,10 @@ def overview(request: HttpRequest) -> dict[str, Any]:
 
         blocks.append({"template": "admin/edi/overview_block.html", "data": edi_overview()})
         blocks.append({"template": "admin/ops/overview_link.html", "data": {}})
+    if request.user.has_perm("planning.view_replenishmentproposal"):
+        from suppliers.planning.admin import planning_overview
+
+        blocks.append({"template": "admin/planning/overview_block.html", "data": planning_overview()})
     if not request.user.has_perm("suppliers.view_purchaseorder"):
         return {"blocks": blocks} if blocks else {}
     po_counts = dict(PurchaseOrder.objects.values_list("status").annotate(n=Count("id")))

@@ -42,6 +42,7 @@ ROUTES: list[tuple[str, str]] = [
     ("suppliers.scorecards.tasks.*", ANALYTICS),
     ("suppliers.forecasts.tasks.*", ANALYTICS),
     ("suppliers.replenishment.tasks.*", ANALYTICS),
+    ("suppliers.planning.tasks.*", ANALYTICS),
     ("*.analytics.*", ANALYTICS),
     ("*scorecard*", ANALYTICS),
     ("*notify*", EMAIL),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "suppliers.production",
     "suppliers.forecasts.apps.ForecastsConfig",
     "suppliers.quality.apps.QualityConfig",
+    "suppliers.planning.apps.PlanningConfig",
     "edi",
     "portal",
     "ops",

@@ -43,6 +43,14 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "erp": {"feedentry": ("view",)},
         "production": {"stocklevel": ("view",), "consumption": ("view",), "inspectionresult": ("view",),
                        "workorder": ("view",)},
+        "planning": {
+            "partforecast": ("view", "change"),  # change = adjust, run, publish (with forecasts.add_forecastversion)
+            "forecastrun": ("view",),
+            "forecastadjustment": ("view",),
+            "replenishmentproposal": ("view", "change"),  # change = approve / reject, run replenishment
+            "replenishmentpolicy": ("view", "add", "change"),
+            "supplyterms": ("view", "add", "change", "delete"),
+        },
     },
     QUALITY_ENGINEER: {
         "suppliers": {

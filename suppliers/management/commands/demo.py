@@ -102,6 +102,7 @@ class Command(BaseCommand):
             f"{PurchaseOrder.objects.count()} POs ({created} new), {DespatchAdvice.objects.count()} ASNs, "
             f"{GoodsReceipt.objects.count()} receipts."
         ))
+        self._planning(today)
         self.stdout.write("Logins (password %s):" % DEMO_PASSWORD)
         self.stdout.write("  buyer console:  buyer@tsunagi.example   (also quality@, edi@, admin@tsunagi.example)")
         for code, name, *_rest, email in SUPPLIERS:
@@ -182,6 +183,15 @@ class Command(BaseCommand):
         for (supplier, _commodity), (*_x, email) in zip(suppliers, SUPPLIERS):
             user = ensure(email, first_name=supplier.name.split()[0])
             SupplierMembership.objects.get_or_create(user=user, defaults={"supplier": supplier, "role": "admin"})
+
+    # --- demand planning (suppliers.planning) ---
+
+    def _planning(self, today: date) -> None:
+        """Two years of weekly consumption, stock, supply terms and policies; forecasts and a
+        replenishment run. Owned by suppliers/planning/demo.py."""
+        from suppliers.planning import demo as planning_demo
+
+        planning_demo.load(today=today, write=self.stdout.write)
 
     # --- transactions ---
 
