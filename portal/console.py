@@ -17,6 +17,14 @@ def overview(request: HttpRequest) -> dict[str, Any]:
         from edi.admin import edi_overview
 
         blocks.append({"template": "admin/edi/overview_block.html", "data": edi_overview()})
+    if request.user.has_perm("quality.view_qualitynotice"):
+        from suppliers.quality.admin import quality_overview
+
+        blocks.append({"template": "admin/quality/overview_block.html", "data": quality_overview()})
+    if request.user.has_perm("forecasts.view_commitgap"):
+        from suppliers.forecasts.admin import forecast_overview
+
+        blocks.append({"template": "admin/forecasts/overview_block.html", "data": forecast_overview()})
         blocks.append({"template": "admin/ops/overview_link.html", "data": {}})
     if request.user.has_perm("planning.view_replenishmentproposal"):
         from suppliers.planning.admin import planning_overview

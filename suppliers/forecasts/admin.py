@@ -273,3 +273,9 @@ class CommitGapAdmin(admin.ModelAdmin):
 def _plain(value) -> str:
     return format(value.normalize(), "f") if value is not None else "—"
 
+
+
+def forecast_overview() -> dict:
+    """For the console's front page: parts of current forecasts committed short or not yet committed."""
+    rows = selectors.commit_gaps()
+    return {"short": rows.filter(gap__gt=0).count(), "open": rows.filter(uncommitted__gt=0).count()}

@@ -283,3 +283,16 @@ class AttachmentUploadAdminForm(forms.Form):
 
 
 
+
+
+def quality_overview() -> dict:
+    """For the console's front page: open notices, answers to review, overdue steps."""
+    today = timezone.localdate()
+    open_notices = QualityNotice.objects.filter(status__in=QualityNotice.OPEN_STATUSES)
+    steps = EightDStep.objects.filter(notice__status__in=QualityNotice.OPEN_STATUSES)
+    return {
+        "open": open_notices.count(),
+        "to_review": steps.filter(status=EightDStep.Status.SUBMITTED).values("notice").distinct().count(),
+        "overdue": steps.filter(status__in=EightDStep.OWED_BY_SUPPLIER, due_date__lt=today)
+        .values("notice").distinct().count(),
+    }

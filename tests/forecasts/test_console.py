@@ -56,3 +56,17 @@ def test_quality_engineer_may_look_but_not_publish(tenant_a, db):
     client = login(engineer)
     assert client.get(reverse("admin:forecasts_commitgap_changelist")).status_code == 200
     assert client.get(reverse("admin:forecasts_forecastversion_publish")).status_code == 403
+
+
+def test_console_front_page_counts_gaps(tenant_a, buyer, publish):
+    from decimal import Decimal
+
+    from suppliers.forecasts.models import ForecastBucket
+    from suppliers.forecasts.services import BucketCommit, forecast_commit
+    from tests.forecasts.conftest import part_of, weekly
+
+    version = publish(tenant_a, [weekly(part_of(tenant_a), [10, 10])])
+    first = ForecastBucket.objects.filter(line__version=version).order_by("index").first()
+    forecast_commit(version=version, commits=[BucketCommit(first.pk, Decimal(5), "CAPACITY")], actor=tenant_a.member)
+    page = login(buyer).get(reverse("admin:index")).content.decode()
+    assert "Parts committed short: 1" in page and "Parts awaiting commitment: 1" in page

@@ -75,3 +75,10 @@ def test_cancel_action(tenant_a, engineer, raise_notice):
                          {"action": "cancel_notices", "_selected_action": [notice.pk]})
     notice.refresh_from_db()
     assert notice.status == "cancelled"
+
+
+def test_console_front_page_counts_what_needs_the_engineer(tenant_a, engineer, raise_notice, answer):
+    notice = raise_notice(tenant_a)
+    answer(notice, 1, tenant_a.member)
+    page = login(engineer).get(reverse("admin:index")).content.decode()
+    assert "Notices with 8D answers to review: 1" in page and "Open notices: 1" in page
