@@ -53,6 +53,22 @@ def certificate_status(partner: TradingPartner) -> list[tuple[str, int]]:
     return out
 
 
+def hub_certificate_status() -> tuple[str, int] | None:
+    """(subject, days left) of the hub's own AS2 certificate, which every AS2 partner holds."""
+    from edi.transports import as2
+
+    hub = HubSettings.get()
+    if not hub.as2_cert_path:
+        return None
+    try:
+        from edi.services.as2 import _abs
+
+        cert = as2.load_cert(_abs(hub.as2_cert_path))
+    except Exception as exc:  # noqa: BLE001 - shown to the administrator
+        return (f"unreadable certificate: {exc}", -1)
+    return (as2.cert_info(cert).subject, as2.days_until_expiry(cert))
+
+
 @admin.register(TradingPartner)
 class TradingPartnerAdmin(AuditedAdmin):
     list_display = ["code", "name", "supplier", "standard", "version", "interchange_id", "transport", "ack",
@@ -229,6 +245,9 @@ def edi_overview() -> dict:
         for subject, days in certificate_status(partner):
             if days < CERT_WARNING_DAYS:
                 expiring.append({"partner": partner, "subject": subject, "days": days})
+    hub_cert = hub_certificate_status()
+    if hub_cert and hub_cert[1] < CERT_WARNING_DAYS:
+        expiring.insert(0, {"partner": None, "subject": hub_cert[0], "days": hub_cert[1]})
     return {
         "states": [(s.value, s.label, counts.get(("in", s.value), 0), counts.get(("out", s.value), 0)) for s in states
                    if counts.get(("in", s.value)) or counts.get(("out", s.value))],

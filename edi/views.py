@@ -81,12 +81,12 @@ def as2_inbox(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return _plain("bad Content-Length\n", 400)
     if length is not None and length > limit:
-        return _plain("message too large\n", 413, Connection="close")
+        return _plain("message too large\n", 413)
     body = None
     try:
         body = _spool_body(request, limit)
         if body is None:
-            return _plain("message too large\n", 413, Connection="close")
+            return _plain("message too large\n", 413)
         return _respond(as2_receive(request.headers, body))
     except OSError:
         # the sender hung up mid-body, or our disk is full: either way nothing was kept
@@ -109,11 +109,11 @@ def as2_mdn_inbox(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return _plain("bad Content-Length\n", 400)
     if length is not None and length > MDN_MAX_BYTES:
-        return _plain("MDN too large\n", 413, Connection="close")
+        return _plain("MDN too large\n", 413)
     try:
         body = _body_stream(request).read(MDN_MAX_BYTES + 1)
         if len(body) > MDN_MAX_BYTES:
-            return _plain("MDN too large\n", 413, Connection="close")
+            return _plain("MDN too large\n", 413)
         return _respond(as2_receive_async_mdn(request.headers, body))
     except Exception:  # noqa: BLE001
         log.exception("async MDN handling failed unexpectedly")

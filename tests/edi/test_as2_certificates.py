@@ -95,3 +95,14 @@ def test_no_warning_when_every_certificate_is_good(hub, tenant_a, short_lived, e
     as2_partner(tenant_a, code="FINE", as2_id="FINE", cert_path=long.cert_path)
     assert edi_overview()["expiring"] == []
     assert 'data-testid="expiring-certificates"' not in login(edi_admin).get(reverse("admin:index")).content.decode()
+
+
+def test_the_console_warns_when_the_hubs_own_certificate_runs_out(hub, short_lived, edi_admin):
+    short, _long = short_lived
+    hub.settings.as2_key_path, hub.settings.as2_cert_path = str(short.key_path), str(short.cert_path)
+    hub.settings.save()
+
+    (warning,) = edi_overview()["expiring"]
+    assert warning["partner"] is None and warning["subject"] == "CN=SHORT" and warning["days"] <= 10
+    front = login(edi_admin).get(reverse("admin:index")).content.decode()
+    assert "This hub's own AS2 certificate (CN=SHORT) expires in" in front
