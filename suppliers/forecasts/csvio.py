@@ -171,12 +171,25 @@ def commit_rows(upload: IO[bytes] | bytes, *, version, buckets) -> list[CommitRo
             errors.append(_("Row %(n)d: the same bucket is already on row %(m)d.") % {"n": n, "m": seen[bucket.pk]})
             continue
         seen[bucket.pk] = n
-        out.append(CommitRow(n, bucket.pk, quantity, row.get("reason_code", ""), row.get("comment", "")))
+        out.append(CommitRow(n, bucket.pk, quantity, row.get("reason_code", ""), _unsafe(row.get("comment", ""))))
     if errors:
         raise CsvError(errors)
     if not out:
         raise CsvError([_("No row has a commit quantity.")])
     return out
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(text: str) -> str:
+    """Free text for a spreadsheet: a leading = + - @ would make it a formula (CSV injection), so
+    it gets a quote, which :func:`_unsafe` removes again on upload."""
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def _unsafe(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA) else text
 
 
 def _plain(value: Decimal | None) -> str:
@@ -189,6 +202,6 @@ def commit_sheet_rows(version, lines) -> Iterator[list[str]]:
     for line in lines:
         for b in line.buckets.all():
             yield [str(version.number), line.part.buyer_part_number, line.supplier_part_number,
-                   line.part.description, b.start.isoformat(), b.end.isoformat(), b.zone, _plain(b.quantity),
+                   _safe(line.part.description), b.start.isoformat(), b.end.isoformat(), b.zone, _plain(b.quantity),
                    _plain(b.previous_quantity), _plain(b.committed_quantity), b.reason.code if b.reason_id else "",
-                   b.comment]
+                   _safe(b.comment)]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suppliers.audit import Actor, as_actor, event_record
-from suppliers.errors import DomainError
+from suppliers.errors import DomainError, PermissionDenied
 from suppliers.forecasts import buckets as bucketing
 from suppliers.forecasts.models import (
     COMMIT_ZONES,
@@ -254,6 +254,10 @@ def forecast_commit(
     """
     who = as_actor(actor)
     version = ForecastVersion.objects.select_for_update().select_related("supplier").get(pk=version.pk)
+    membership = getattr(who.user, "supplier_membership", None) if who.user is not None else None
+    if who.user is not None and not who.user.is_staff and not (
+            membership and membership.is_active and membership.supplier_id == version.supplier_id):
+        raise PermissionDenied(_("Only the supplier's own users commit to its forecast."))
     if version.superseded_at is not None:
         newer = ForecastVersion.objects.filter(supplier=version.supplier, superseded_at=None).first()
         raise ForecastErrors([

@@ -47,6 +47,11 @@ class _Echo:
         return value
 
 
+def _text(value: str) -> str:
+    # A leading = + - @ would make a spreadsheet run the cell as a formula (CSV injection).
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
 @supplier_required
 def notice_export(request: HttpRequest) -> StreamingHttpResponse:
     q, status = _filters(request)
@@ -59,9 +64,9 @@ def notice_export(request: HttpRequest) -> StreamingHttpResponse:
         yield writer.writerow(header)
         for n in notices.iterator(chunk_size=1000):
             yield writer.writerow([
-                n.number, timezone.localdate(n.raised_at), n.status, n.part.buyer_part_number, n.lot,
+                n.number, timezone.localdate(n.raised_at), n.status, n.part.buyer_part_number, _text(n.lot),
                 n.advice.number if n.advice_id else "", n.receipt.number if n.receipt_id else "", n.defect_code.code,
-                n.defect_code.label, n.severity, n.rejected_quantity, n.unit, n.title, n.accepted_steps,
+                n.defect_code.label, n.severity, n.rejected_quantity, n.unit, _text(n.title), n.accepted_steps,
                 n.next_due or "", n.overdue_steps,
             ])
 

@@ -227,3 +227,25 @@ def test_buyer_console_shows_the_gap_by_part_and_supplier(tenant_a, tenant_b, ve
     assert "P-BRAVO-1" in searched and "P-ALPHA-1" not in searched
     grid = client.get(reverse("admin:forecasts_forecastversion_change", args=[version.pk]))
     assert grid.status_code == 200 and "TOOLING" in grid.content.decode()
+
+
+def test_only_the_suppliers_own_users_commit(tenant_a, tenant_b, version):
+    from suppliers.errors import PermissionDenied
+
+    b = bucket(version, part_of(tenant_a), MONDAY)
+    with pytest.raises(PermissionDenied):
+        forecast_commit(version=version, commits=[BucketCommit(b.pk, Decimal(100))], actor=tenant_b.admin)
+    b.refresh_from_db()
+    assert b.committed_quantity is None
+
+
+def test_sheet_cells_cannot_become_formulas_and_survive_the_round_trip(tenant_a, version):
+    b = bucket(version, part_of(tenant_a), MONDAY)
+    forecast_commit(version=version, actor=tenant_a.member,
+                    commits=[BucketCommit(b.pk, Decimal(90), "CAPACITY", '=HYPERLINK("http://x")')])
+    client = login(tenant_a.member)
+    text = sheet(client, version)
+    assert "'=HYPERLINK" in text
+    assert upload(client, version, text).status_code == 302
+    b.refresh_from_db()
+    assert b.comment == '=HYPERLINK("http://x")'
