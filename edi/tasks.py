@@ -87,6 +87,10 @@ def poll_everything() -> dict:
 @shared_task(acks_late=True)
 def resume_stalled() -> dict:
     """Re-queue work whose task message was lost (a broker restarted without persistence)."""
+    from edi.services.as2 import SPOOL_GRACE_SECONDS, deliver_spooled_mdns
     from edi.services.poll import resume_stalled as resume
 
-    return resume()
+    stats = resume()
+    # async MDNs whose task gave up or was never queued (the broker was down at the time)
+    stats["async_mdns"] = deliver_spooled_mdns(older_than=SPOOL_GRACE_SECONDS, limit=20)
+    return stats

@@ -419,7 +419,8 @@ def spool_async_mdn(*, url: str, headers: dict[str, str], body: bytes) -> Path:
     try:
         deliver_async_mdn.delay(url, headers, name)
     except Exception:  # noqa: BLE001 - the broker is down: the spool keeps it for the next pass
-        log.warning("could not queue the async MDN to %s; it stays spooled", url)
+        log.warning("could not queue the async MDN to %s; it stays spooled for the sweeper", url)
+        os.utime(meta, (0, 0))  # no task owns it: the sweeper's next pass takes it at once
     return meta
 
 
@@ -448,14 +449,27 @@ def deliver_async_mdn(*, url: str, headers: dict[str, str], body_path: str) -> b
     return True
 
 
-def deliver_spooled_mdns() -> int:
-    """Deliver async MDNs still waiting in the spool (their task was lost); used by run-once."""
+SPOOL_GRACE_SECONDS = 3600  # longer than a delivery task's retries with backoff (about 21 minutes)
+
+
+def deliver_spooled_mdns(*, older_than: float | None = None, limit: int | None = None) -> int:
+    """Deliver async MDNs still waiting in the spool; returns how many went out.
+
+    ``edi run-once`` delivers them all. The beat sweeper (``resume_stalled``) passes
+    ``older_than``: only entries no task can still be working on (the task gave up, or could not
+    be queued) are taken, so an MDN is not sent twice while its task is still retrying.
+    """
     done = 0
     folder = spool_dir() / "mdn"
     if not folder.is_dir():
         return 0
+    cutoff = time.time() - older_than if older_than is not None else None
     for meta in sorted(folder.glob("*.json")):
+        if limit is not None and done >= limit:
+            break
         try:
+            if cutoff is not None and meta.stat().st_mtime > cutoff:
+                continue
             info = json.loads(meta.read_text())
             sent = deliver_async_mdn(url=info["url"], headers=info["headers"], body_path=info["body"])
         except FileNotFoundError:

@@ -209,3 +209,32 @@ def mailoutbox_admin(db, settings):
     user = make_user("edi-admin@tsunagi.test", staff=True)
     user.groups.add(Group.objects.get(name=EDI_ADMINISTRATOR))
     return mail.outbox
+
+
+def test_the_sweeper_delivers_an_async_mdn_no_task_owns_and_leaves_the_others(
+        partner, as2_ids, tenant_a, as2_hub, django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from edi.tasks import resume_stalled
+
+    spool = as2_hub.drop_root / ".as2-spool" / "mdn"
+    with peer.mdn_listener() as (url, received):
+        owned, _ = asn_message(as2_ids, partner, tenant_a, number="ASN-OWNED", control_number=401,
+                               mdn="async", async_mdn_url=url)
+        orphan, _ = asn_message(as2_ids, partner, tenant_a, number="ASN-ORPHAN", control_number=402,
+                                mdn="async", async_mdn_url=url)
+        with mock.patch("edi.tasks.deliver_async_mdn.delay"):  # queued; its task will run later
+            assert send(owned)[0] == 200
+        with mock.patch("edi.tasks.deliver_async_mdn.delay", side_effect=BrokerDown("redis is down")):
+            status, _headers, body = send(orphan)  # the broker is down: still stored and answered
+        assert status == 200 and b"asynchronously" in body
+        assert len(list(spool.glob("*.json"))) == 2
+
+        with django_capture_on_commit_callbacks(execute=True):
+            stats = resume_stalled()
+
+        assert stats["async_mdns"] == 1
+        assert peer.wait_for(lambda: received, timeout=10)
+    (mdn_headers, mdn_body), = received
+    assert check_mdn(as2_ids, orphan, 200, mdn_headers, mdn_body).ok
+    assert len(list(spool.glob("*.json"))) == 1  # the queued one is left to its task
