@@ -87,10 +87,12 @@ def poll_everything() -> dict:
 @shared_task(acks_late=True)
 def resume_stalled() -> dict:
     """Re-queue work whose task message was lost (a broker restarted without persistence)."""
-    from edi.services.as2 import SPOOL_GRACE_SECONDS, deliver_spooled_mdns
+    from edi.services.as2 import SPOOL_GRACE_SECONDS, as2_fail_overdue_mdns, deliver_spooled_mdns
     from edi.services.poll import resume_stalled as resume
 
     stats = resume()
     # async MDNs whose task gave up or was never queued (the broker was down at the time)
     stats["async_mdns"] = deliver_spooled_mdns(older_than=SPOOL_GRACE_SECONDS, limit=20)
+    # our messages whose partner never sent the asynchronous MDN
+    stats["mdn_overdue"] = as2_fail_overdue_mdns()
     return stats

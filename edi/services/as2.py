@@ -579,7 +579,8 @@ def as2_receive_async_mdn(headers: Mapping[str, str], body: bytes) -> HttpAnswer
     with transaction.atomic():
         interchange = Interchange.objects.select_for_update(of=("self",)).select_related(
             "partner__supplier").get(pk=found.pk)
-        if interchange.state != State.SENT:
+        # QUEUED too: a quick partner may post the receipt before its HTTP answer reached us
+        if interchange.state not in (State.SENT, State.QUEUED):
             return HttpAnswer(200, TEXT, b"MDN already recorded\n")
         alg, _, mic = interchange.mic.partition(":")
         interchange = _apply_mdn(interchange, headers, body, status=None, certs=partner_certs(interchange.partner),
@@ -589,5 +590,32 @@ def as2_receive_async_mdn(headers: Mapping[str, str], body: bytes) -> HttpAnswer
     return HttpAnswer(200, TEXT, b"MDN received; the message is marked failed\n")
 
 
-__all__ = ["HttpAnswer", "as2_receive", "as2_receive_async_mdn", "as2_send", "deliver_async_mdn",
+ASYNC_MDN_TIMEOUT_HOURS = 24
+
+
+def as2_fail_overdue_mdns(*, older_than_hours: float = ASYNC_MDN_TIMEOUT_HOURS) -> int:
+    """Fail sent messages whose asynchronous MDN never came, so they are not taken for delivered
+    and the EDI administrators hear of them (the beat sweeper runs this). A receipt that comes
+    after that is answered but changes nothing: a person decides (send again, or ask the partner).
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    overdue = list(Interchange.objects.filter(
+        direction=Interchange.Direction.OUT, channel=Interchange.Channel.AS2, state=State.SENT, updated_at__lt=cutoff,
+    ).values_list("pk", flat=True)[:200])
+    done = 0
+    for pk in overdue:
+        with transaction.atomic():
+            interchange = Interchange.objects.select_for_update().filter(pk=pk, state=State.SENT).first()
+            if interchange is None:
+                continue  # the receipt came in the meantime
+            interchange_fail(interchange=interchange, error=f"no asynchronous MDN within {older_than_hours:g} hours")
+            done += 1
+    return done
+
+
+__all__ = ["HttpAnswer", "as2_fail_overdue_mdns", "as2_receive", "as2_receive_async_mdn", "as2_send", "deliver_async_mdn",
            "deliver_spooled_mdns", "hub_keys", "partner_certs", "resolve_partner", "spool_async_mdn", "spool_dir"]

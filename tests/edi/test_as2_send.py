@@ -231,3 +231,73 @@ def test_the_archived_interchange_is_what_was_signed(hub, as2_ids, tenant_a, cap
     assert sent.mic.startswith("sha512:")
     (request,) = capture_requests(tmp_path, "none")
     assert hashlib.sha256((request / "payload.out").read_bytes()).hexdigest() == sent.sha256
+
+
+@pytest.fixture
+def eager_partner(as2_ids):
+    """An AS2 partner (our library) that POSTs the async MDN *before* it answers our request."""
+    import http.server
+    import threading
+
+    from edi.transports import as2
+
+    posted: list = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            result = as2.parse_inbound(
+                self.headers, body, our_key=as2_ids.capture.key, our_cert=as2_ids.capture.cert,
+                resolve_partner=lambda f, t: as2.Partner(f, signing_certs=[as2_ids.hub.cert]))
+            mdn = as2.build_mdn(result, our_key=as2_ids.capture.key, our_cert=as2_ids.capture.cert)
+            posted.append(as2.post(result.request.mdn_async_url, mdn.headers, mdn.body)[0])
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", peer.free_port()), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/as2", posted
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_async_mdn_that_comes_before_the_http_answer_still_counts(web, hub, as2_ids, tenant_a, eager_partner):
+    url, posted = eager_partner
+    make_as2_supplier(hub, as2_ids, tenant_a, url, as2_mdn="async")
+
+    order = issue_order(tenant_a)
+
+    assert posted == [200]
+    sent = outbound_for(order)
+    assert sent.state == "delivered", (sent.state, sent.error, sent.mdn)
+    assert web.server_errors() == []
+
+
+def test_a_message_whose_async_mdn_never_comes_fails_after_a_day(hub, as2_ids, tenant_a, capture,
+                                                                   django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from edi.services.as2 import as2_fail_overdue_mdns
+
+    make_as2_supplier(hub, as2_ids, tenant_a, capture("no-mdn"), as2_mdn="async")
+    with django_capture_on_commit_callbacks(execute=True):
+        old, recent = issue_order(tenant_a, "PO-OLD"), issue_order(tenant_a, "PO-RECENT")
+    old_sent, recent_sent = outbound_for(old), outbound_for(recent)
+    assert old_sent.state == recent_sent.state == "sent"
+    Interchange.objects.filter(pk=old_sent.pk).update(updated_at=timezone.now() - timedelta(hours=25))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert as2_fail_overdue_mdns() == 1
+
+    old_sent.refresh_from_db()
+    recent_sent.refresh_from_db()
+    assert old_sent.state == "failed" and "no asynchronous MDN within 24 hours" in old_sent.error
+    assert recent_sent.state == "sent"
