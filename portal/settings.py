@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "suppliers.production",
     "suppliers.forecasts.apps.ForecastsConfig",
     "suppliers.quality.apps.QualityConfig",
+    "suppliers.scorecards.apps.ScorecardsConfig",
     "suppliers.planning.apps.PlanningConfig",
     "edi",
     "portal",
@@ -320,6 +321,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Daily; the task reminds each overdue 8D step at most once a day, so a rerun sends nothing.
     "quality-overdue-reminders": {"task": "suppliers.quality.tasks.remind_overdue",
                                   "schedule": _crontab(minute=0, hour=6), "options": {"expires": 12 * 3600}},
+    # Nightly on the analytics queue; a rerun recomputes the same numbers.
+    "scorecards-nightly": {"task": "suppliers.scorecards.tasks.scorecards_nightly",
+                           "schedule": _crontab(minute=30, hour=2), "options": {"expires": 12 * 3600}},
 }
 
 # --- EDI hub ---------------------------------------------------------------------------------

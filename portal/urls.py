@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("forecasts/", include("suppliers.forecasts.urls")),
     path("quality/", include("suppliers.quality.urls")),
+    path("scorecard/", include("suppliers.scorecards.urls")),
     path("account/api-key/", include("suppliers.erp.urls")),
     path("accounts/", include("allauth.urls")),
     # The language switcher also stores the choice as the user's e-mail language.

@@ -40,6 +40,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "reasoncode": ("view", "add", "change"),
         },
         "quality": {"qualitynotice": ("view",), "defectcode": ("view",), "noticeattachment": ("view",)},
+        # add scorecardrun = recompute on demand; change scorecardsettings = weights, bands, windows
+        "scorecards": {"scorecard": ("view",), "kpiresult": ("view",), "scorecardrun": ("view", "add"),
+                       "scorecardsettings": ("view", "change")},
         "erp": {"feedentry": ("view",)},
         "production": {"stocklevel": ("view",), "consumption": ("view",), "inspectionresult": ("view",),
                        "workorder": ("view",)},
@@ -72,6 +75,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "defectcode": ("view", "add", "change"),
         },
         "forecasts": {"forecastversion": ("view",), "commitgap": ("view",)},
+        "scorecards": {"scorecard": ("view",), "kpiresult": ("view",), "scorecardrun": ("view",),
+                       "scorecardsettings": ("view",)},
         "production": {"inspectionresult": ("view",), "workorder": ("view",), "stocklevel": ("view",),
                        "consumption": ("view",)},
     },

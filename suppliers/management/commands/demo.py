@@ -17,6 +17,7 @@ from django.db import transaction
 
 from suppliers import gs1, roles, services
 from suppliers.audit import Actor
+from suppliers.scorecards import demo as scorecard_demo
 from suppliers.models import (
     DespatchAdvice,
     GoodsReceipt,
@@ -102,6 +103,8 @@ class Command(BaseCommand):
             f"{PurchaseOrder.objects.count()} POs ({created} new), {DespatchAdvice.objects.count()} ASNs, "
             f"{GoodsReceipt.objects.count()} receipts."
         ))
+        # Scorecards of the orders, shipments, receipts and invoices above (suppliers/scorecards/demo.py).
+        scorecard_demo.compute(today=today, write=self.stdout.write)
         self._planning(today)
         self.stdout.write("Logins (password %s):" % DEMO_PASSWORD)
         self.stdout.write("  buyer console:  buyer@tsunagi.example   (also quality@, edi@, admin@tsunagi.example)")
@@ -213,32 +216,36 @@ class Command(BaseCommand):
     def _order(self, supplier, number, order_date, today, rng, plants, sps, lead, actor) -> None:
         plant = plants[rng.randrange(len(plants))]
         picked = rng.sample(sps, k=rng.randint(2, 5))
-        requested = order_date + timedelta(days=lead)
+        # One delivery date per order (it ships in one consignment), so on-time delivery means something.
+        requested = order_date + timedelta(days=lead + rng.randint(0, 14))
         order = services.purchase_order_create(
             number=number, supplier=supplier, ship_to=plant, order_date=order_date, currency=picked[0].currency,
             source=PurchaseOrder.Source.DEMO, actor=actor,
             lines=[
                 services.LineInput(
-                    line_no=i * 10, part=sp.part, price=sp.price, requested_date=requested + timedelta(days=rng.randint(0, 14)),
+                    line_no=i * 10, part=sp.part, price=sp.price, requested_date=requested,
                     quantity=Decimal(rng.choice([500, 1000, 2500, 5000, 10000]) if supplier.code == "SAKURA" else rng.choice([50, 100, 200, 500, 1000])),
                 )
                 for i, sp in enumerate(picked, start=1)
             ],
         )
         lines = list(order.lines.all())
+        # Each supplier's habits (suppliers/scorecards/demo.py) make its scorecard; moments follow the demo's dates.
+        rs, habits = scorecard_demo.stream(number), scorecard_demo.habits(supplier.code)
+        sent = scorecard_demo.order_sent(order, rs)
         age = (today - order_date).days
         if age < 3:
             return  # still awaiting the supplier's confirmation
+        slip = rng.choice([0, 0, 0, 0, 3, 7]) if rng.random() < 0.35 else 0
         for line in lines:
-            slip = rng.choice([0, 0, 0, 0, 3, 7]) if rng.random() < 0.35 else 0
             line.confirmation = "changed" if slip else "accepted"
             line.confirmed_quantity = line.quantity
             line.confirmed_date = line.requested_date + timedelta(days=slip)
             line.save(update_fields=["confirmation", "confirmed_quantity", "confirmed_date"])
         services.purchase_order_transition(order=order, to=PurchaseOrder.Status.CONFIRMED, actor=actor)
-        ship_date = max(line.confirmed_date for line in lines) - timedelta(days=rng.randint(2, 6)) + timedelta(
-            days=rng.choice([0, 0, 0, 1, 2, 5])
-        )
+        scorecard_demo.order_confirmed(order, sent, rs, habits)
+        transit = rng.randint(2, 5)
+        ship_date = scorecard_demo.arrival(rs, max(line.confirmed_date for line in lines), habits) - timedelta(days=transit)
         if ship_date > today:
             return
         prefix = f"{(supplier.code[:2])}"
@@ -262,7 +269,8 @@ class Command(BaseCommand):
             tracking_number=f"{rng.randint(10**9, 10**10 - 1)}", lines=asn_lines, packages=packages,
             source=DespatchAdvice.Source.DEMO, actor=actor,
         )
-        received_on = ship_date + timedelta(days=rng.randint(2, 5))
+        received_on = ship_date + timedelta(days=transit)
+        scorecard_demo.asn_sent(advice, received_on, rs, habits)
         if received_on > today:
             return
         receipt_lines = []
@@ -270,15 +278,19 @@ class Command(BaseCommand):
         for asn_line in advice.lines.all():
             for lot in asn_line.lots.all():
                 n += 1
-                rejected = (lot.quantity * Decimal(rng.choice(["0.002", "0.01", "0.05"]))).quantize(Decimal(1)) if rng.random() < 0.08 else Decimal(0)
+                rejected = (lot.quantity * Decimal(rng.choice(["0.002", "0.01", "0.05"]))).quantize(Decimal(1)) if rng.random() < habits.reject else Decimal(0)
+                counted = scorecard_demo.received(rs, lot.quantity, habits)
                 receipt_lines.append(services.ReceiptLineInput(
                     line_no=n, order_line=asn_line.order_line, advice_line=asn_line, lot=lot.lot,
-                    received_quantity=lot.quantity, rejected_quantity=rejected,
+                    received_quantity=counted, rejected_quantity=min(rejected, counted),
                 ))
-        services.goods_receipt_create(
+        receipt = services.goods_receipt_create(
             number=f"GR-{number}", supplier=supplier, plant=order.ship_to, received_on=received_on,
             lines=receipt_lines, advice=advice, actor=actor,
         )
+        scorecard_demo.goods_received(receipt, advice, rs)
+        if received_on + timedelta(days=3) <= today:
+            scorecard_demo.invoice(order, received_on + timedelta(days=3), rs, habits, actor)
         if received_on < today - timedelta(days=30):
             services.purchase_order_transition(order=order, to=PurchaseOrder.Status.CLOSED, actor=actor)
 
