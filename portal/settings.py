@@ -266,6 +266,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",  # tags by resource: purchase-orders, feeds, parts...
     "ENUM_NAME_OVERRIDES": {
         "PurchaseOrderStatusEnum": "suppliers.models.orders.OrderStatus",
         "DespatchAdviceStatusEnum": "suppliers.models.shipping.AdviceStatus",
