@@ -80,6 +80,9 @@ def as2_inbox(request: HttpRequest) -> HttpResponse:
         length = _declared_length(request)
     except ValueError:
         return _plain("bad Content-Length\n", 400)
+    if length is None and not request.environ.get("wsgi.input_terminated"):
+        # a chunked body on a server that does not end wsgi.input (runserver): refuse, don't hang
+        return _plain("send a Content-Length\n", 411)
     if length is not None and length > limit:
         return _plain("message too large\n", 413)
     body = None
@@ -108,6 +111,8 @@ def as2_mdn_inbox(request: HttpRequest) -> HttpResponse:
         length = _declared_length(request)
     except ValueError:
         return _plain("bad Content-Length\n", 400)
+    if length is None and not request.environ.get("wsgi.input_terminated"):
+        return _plain("send a Content-Length\n", 411)
     if length is not None and length > MDN_MAX_BYTES:
         return _plain("MDN too large\n", 413)
     try:

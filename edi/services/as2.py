@@ -540,8 +540,23 @@ def as2_send(*, interchange: Interchange, data_path: Path) -> Interchange:
                           expected_mic_alg=message.mic_alg)
 
 
+# What an unauthenticated POST to /as2/mdn/ can say: anything that is not verifiably the
+# partner's (no valid signature, not an MDN at all) must not change the message's state.
+UNTRUSTED_MDN = (as2.MdnSignatureError, as2.MdnMissing, as2.MdnMalformed)
+
+
+class UntrustedMdn(Exception):
+    pass
+
+
 def _apply_mdn(interchange: Interchange, headers: Any, body: bytes, *, status: int | None, certs: list[Any],
-               expected_mic: str | None, expected_mic_alg: str | None) -> Interchange:
+               expected_mic: str | None, expected_mic_alg: str | None, from_anyone: bool = False) -> Interchange:
+    """Check a receipt and move the interchange to delivered or failed.
+
+    ``from_anyone``: the receipt came to our public async endpoint, so one that cannot be
+    authenticated raises :class:`UntrustedMdn` and leaves the interchange as it was (waiting for
+    the real one, or for the sweeper's time-out) instead of failing it.
+    """
     partner = interchange.partner
     try:
         receipt = as2.parse_mdn(headers, body, status=status, partner_certs=certs,
@@ -550,6 +565,8 @@ def _apply_mdn(interchange: Interchange, headers: Any, body: bytes, *, status: i
     except as2.MdnError as exc:
         hint = getattr(exc, "hint", None)
         reason = f"{exc} ({hint})" if hint else str(exc)
+        if from_anyone and isinstance(exc, UNTRUSTED_MDN):
+            raise UntrustedMdn(reason) from exc
         interchange.mdn = f"refused: {reason}"[:4000]
         interchange.save(update_fields=["mdn", "updated_at"])
         return interchange_fail(interchange=interchange, error=f"the MDN was not accepted: {reason}")
@@ -583,8 +600,17 @@ def as2_receive_async_mdn(headers: Mapping[str, str], body: bytes) -> HttpAnswer
         if interchange.state not in (State.SENT, State.QUEUED):
             return HttpAnswer(200, TEXT, b"MDN already recorded\n")
         alg, _, mic = interchange.mic.partition(":")
-        interchange = _apply_mdn(interchange, headers, body, status=None, certs=partner_certs(interchange.partner),
-                                 expected_mic=mic or None, expected_mic_alg=alg or None)
+        try:
+            interchange = _apply_mdn(interchange, headers, body, status=None,
+                                     certs=partner_certs(interchange.partner), expected_mic=mic or None,
+                                     expected_mic_alg=alg or None, from_anyone=True)
+        except UntrustedMdn as exc:
+            # noted for the console (a partner with a wrong certificate shows up here), state kept
+            log.warning("async MDN for interchange #%s refused, the message stays %s: %s", interchange.pk,
+                        interchange.state, exc)
+            Interchange.objects.filter(pk=interchange.pk).update(
+                mdn=f"an MDN that could not be authenticated was refused: {exc}"[:4000])
+            return HttpAnswer(403, TEXT, b"the MDN could not be authenticated\n")
     if interchange.state == State.DELIVERED:
         return HttpAnswer(200, TEXT, b"MDN received\n")
     return HttpAnswer(200, TEXT, b"MDN received; the message is marked failed\n")

@@ -301,3 +301,21 @@ def test_a_message_whose_async_mdn_never_comes_fails_after_a_day(hub, as2_ids, t
     recent_sent.refresh_from_db()
     assert old_sent.state == "failed" and "no asynchronous MDN within 24 hours" in old_sent.error
     assert recent_sent.state == "sent"
+
+
+@pytest.mark.parametrize("fault", ["bad-signature", "unsigned-mdn"])
+def test_an_async_mdn_that_cannot_be_authenticated_changes_nothing(web, hub, as2_ids, tenant_a, capture, tmp_path,
+                                                                    fault):
+    # /as2/mdn/ is open to anyone: a receipt that is not verifiably the partner's must neither
+    # deliver nor fail the message (the sweeper fails it if the real one never comes)
+    make_as2_supplier(hub, as2_ids, tenant_a, capture(fault), as2_mdn="async")
+    order = issue_order(tenant_a)
+    sent = outbound_for(order)
+    (request,) = capture_requests(tmp_path, fault)
+    log = request / "async.log"
+    assert peer.wait_for(lambda: log.exists() and log.read_text(), timeout=20)
+    assert "403" in log.read_text()
+    sent.refresh_from_db()
+    assert sent.state == "sent"
+    assert sent.mdn.startswith("an MDN that could not be authenticated was refused")
+    assert web.server_errors() == []
