@@ -13,9 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from edi.codecs.canonical import validate_document
-from suppliers import gs1, services
+from suppliers import gs1, selectors, services
 from suppliers.errors import DomainError, PermissionDenied
-from suppliers.models import BuyerSettings, DespatchAdvice, Plant
+from suppliers.models import BuyerSettings, DespatchAdvice, Plant, PurchaseOrderLine
 from tests.conftest import login
 from tests.portal.conftest import confirm_all, make_order
 
@@ -214,8 +214,7 @@ def test_asn_pages_end_to_end_without_javascript(shipper, erp_outbox, django_cap
     assert reverse("portal:shipment_labels", args=[advice.pk]) in detail
     # the lines shipped in full no longer count as open; the rest does
     first.refresh_from_db()
-    remaining = {line.pk: line.remaining for line in __import__("suppliers.selectors", fromlist=["x"])
-                 .open_lines_to_ship(supplier=tenant.supplier)}
+    remaining = {line.pk: line.remaining for line in selectors.open_lines_to_ship(supplier=tenant.supplier)}
     assert remaining[first.pk] == 30 and remaining[second.pk] == 95
 
 
@@ -281,3 +280,16 @@ def test_asn_pages_without_a_gs1_prefix_offer_no_packages(tenant_a, erp_outbox):
         f"l{line.pk}-quantity": "100", "action": "submit"})
     assert response.status_code == 302
     assert DespatchAdvice.objects.get(number="ASN-NP-1").packages.count() == 0
+
+
+def test_pick_page_queries_do_not_grow_with_open_lines(gs1_tenant, django_assert_max_num_queries):
+    for n in range(30):
+        confirm_all(make_order(gs1_tenant, f"PO-Q-{n}", lines=4))
+    client = login(gs1_tenant.member)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("portal:asn_new")).content.decode()
+    assert page.count('name="line"') == 120
+    lines = [li.pk for li in PurchaseOrderLine.objects.filter(order__number__startswith="PO-Q-")[:40]]
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("portal:asn_details"), {"line": lines}).content.decode()
+    assert page.count('data-testid="asn-line-') == 40
