@@ -4,6 +4,7 @@ failed request keeps nothing, refused messages reach the console, async MDNs lea
 from __future__ import annotations
 
 import hashlib
+import io
 from unittest import mock
 
 import pytest
@@ -238,3 +239,17 @@ def test_the_sweeper_delivers_an_async_mdn_no_task_owns_and_leaves_the_others(
     (mdn_headers, mdn_body), = received
     assert check_mdn(as2_ids, orphan, 200, mdn_headers, mdn_body).ok
     assert len(list(spool.glob("*.json"))) == 1  # the queued one is left to its task
+
+
+def test_a_chunked_body_is_refused_where_the_server_cannot_end_it(partner):
+    from django.test import RequestFactory
+
+    from edi.views import as2_inbox
+
+    request = RequestFactory().generic("POST", "/as2/", data=b"", content_type="application/pkcs7-mime")
+    request.META.pop("CONTENT_LENGTH", None)
+    request.META["HTTP_TRANSFER_ENCODING"] = "chunked"
+    assert as2_inbox(request).status_code == 411  # runserver: reading on would wait forever
+    request.environ["wsgi.input_terminated"] = True  # gunicorn: read to the end (the live test)
+    request.environ["wsgi.input"] = io.BytesIO(b"not an AS2 message")
+    assert as2_inbox(request).status_code == 400
