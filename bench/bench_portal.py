@@ -79,7 +79,6 @@ def main() -> None:
         Plant,
         PurchaseOrder,
         PurchaseOrderLine,
-        Supplier,
         SupplierMembership,
     )
 

@@ -35,7 +35,7 @@ def session_cookie_for(user, live_server) -> dict:
             "url": live_server.url}
 
 
-def test_confirm_a_line_with_a_changed_date_and_the_buyer_sees_it(page, browser, live_server, tenant_a, buyer, erp_outbox):
+def test_confirm_a_line_with_a_changed_date_and_the_buyer_sees_it(page, browser, live_server, tenant_a, buyer, erp_outbox):  # noqa: F811
     order = make_order(tenant_a, "PO-UI-1", lines=2)
     line = order.lines.get(line_no=20)
     log_in(page, tenant_a.member.email)
@@ -103,7 +103,7 @@ def test_rejection_is_not_offered_when_the_buyer_forbids_it(page, tenant_a):
     assert page.get_by_test_id("no-rejection").is_visible()
 
 
-def test_web_asn_with_two_lots_and_its_label(page, live_server, gs1_tenant, erp_outbox):
+def test_web_asn_with_two_lots_and_its_label(page, live_server, gs1_tenant, erp_outbox):  # noqa: F811
     from tests.portal.test_web_asn import decode_pdf_barcodes
 
     tenant = gs1_tenant
@@ -174,6 +174,9 @@ def test_pages_on_a_phone_and_the_preferences(page, tenant_a):
     assert "PO-UI-4" in page.get_by_test_id("orders-table").inner_text()
     screenshot(page, "phone-order-list")
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/orders/?needs=on")
+    assert_labelled(page)
+    screenshot(page, "order-list-filters")
     page.goto("/preferences/")
     assert_labelled(page)
     page.get_by_label("Quality notices").uncheck()
