@@ -35,6 +35,11 @@ from suppliers.planning.models import (
 )
 
 
+# Short model names for the list (the review page gives the full ones).
+SHORT_LABELS = {"ets": "ETS", "mstl_ets": "ETS+MSTL", "croston": "Croston", "sba": "SBA", "tsb": "TSB",
+                "seasonal_naive": _("Seasonal naive"), "naive": _("Naive"), "zero": "—"}
+
+
 def _n(value: Any, places: int = 2) -> str:
     if value is None:
         return "—"
@@ -180,11 +185,11 @@ class PublishForm(forms.Form):
 @admin.register(PartForecast)
 class PartForecastAdmin(admin.ModelAdmin):
     list_display = ["part_number", "plant_code", "demand", "model_display", "mase_display", "baseline_display", "wape_display",
-                    "bias_display", "adjusted", "next_13_weeks", "review_link"]
+                    "bias_display", "adjusted", "next_13_weeks"]
     list_filter = [CurrentFilter, "demand_class", "seasonal", "model", AccuracyFilter, "plant", "part__commodity_class"]
     search_fields = ["part__buyer_part_number", "part__description"]
     list_select_related = ["part", "plant", "run"]
-    list_display_links = None
+    list_display_links = ["part_number"]  # opens the review page
     list_per_page = 100
     change_list_template = "admin/planning/forecast_changelist.html"
     change_form_template = "admin/planning/forecast_review.html"
@@ -216,11 +221,11 @@ class PartForecastAdmin(admin.ModelAdmin):
     @admin.display(description=_("demand"), ordering="demand_class")
     def demand(self, obj):
         label = obj.get_demand_class_display()
-        return format_html("{}{}", label, format_html(" <small>({})</small>", _("seasonal")) if obj.seasonal else "")
+        return format_html("{}{}", label, format_html(", {}", _("seasonal")) if obj.seasonal else "")
 
     @admin.display(description=_("model"), ordering="model")
     def model_display(self, obj):
-        return obj.model_label
+        return format_html('<span title="{}">{}</span>', obj.model_label, SHORT_LABELS.get(obj.model, obj.model))
 
     @admin.display(description=_("MASE"), ordering="mase")
     def mase_display(self, obj):
@@ -229,7 +234,7 @@ class PartForecastAdmin(admin.ModelAdmin):
         better = obj.baseline_mase is not None and obj.mase < obj.baseline_mase
         return format_html('<span class="{}">{}</span>', "pl-better" if better else "pl-worse", _n(obj.mase))
 
-    @admin.display(description=_("baseline MASE"), ordering="baseline_mase")
+    @admin.display(description=_("baseline"), ordering="baseline_mase")
     def baseline_display(self, obj):
         return _n(obj.baseline_mase)
 
@@ -248,11 +253,6 @@ class PartForecastAdmin(admin.ModelAdmin):
     @admin.display(description=_("next 13 weeks"))
     def next_13_weeks(self, obj):
         return f"{sum(obj.values[:13]):,.0f}"
-
-    @admin.display(description=_("review"))
-    def review_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:planning_partforecast_change", args=[obj.pk]),
-                           _("review"))
 
     def get_urls(self):
         return [
@@ -416,8 +416,9 @@ class StatusFilter(admin.SimpleListFilter):
 
 @admin.register(ReplenishmentProposal)
 class ReplenishmentProposalAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "part_number", "plant", "supplier", "quantity_display", "position_display",
-                    "rop_display", "ss_display", "requested_date", "status", "autonomous", "order_link"]
+    list_display = ["part_number", "plant_code", "supplier_code", "quantity_display", "position_display",
+                    "rop_display", "ss_display", "requested_date", "status", "order_link", "created_at"]
+    list_display_links = ["part_number"]
     list_filter = [StatusFilter, "autonomous", "supplier", "plant"]
     search_fields = ["part__buyer_part_number", "supplier__code", "order__number"]
     list_select_related = ["part", "plant", "supplier", "order"]
@@ -461,6 +462,14 @@ class ReplenishmentProposalAdmin(admin.ModelAdmin):
     @admin.display(description=_("part"), ordering="part__buyer_part_number")
     def part_number(self, obj):
         return obj.part.buyer_part_number
+
+    @admin.display(description=_("plant"), ordering="plant__code")
+    def plant_code(self, obj):
+        return obj.plant.code
+
+    @admin.display(description=_("supplier"), ordering="supplier__code")
+    def supplier_code(self, obj):
+        return obj.supplier.code
 
     @admin.display(description=_("quantity"), ordering="quantity")
     def quantity_display(self, obj):

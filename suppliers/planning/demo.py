@@ -2,8 +2,13 @@
 demo parts (smooth, seasonal, intermittent and lumpy demand), today's stock, supply terms and
 replenishment policies; then a forecast run and a replenishment run.
 
-Deterministic per part, plant and day: running it again rewrites the same figures, a week later
-it adds that week. Policies and terms already there are left as the buyer set them.
+Deterministic per part, plant and day, and done once a week: running it again in the same week
+changes nothing (no new rows, runs or events); a week later it adds that week and runs again.
+Policies and terms already there are left as the buyer set them.
+
+The demo's replenishment run evaluates the parts that wait for approval only, so the approval
+queue is filled and the demo's own order history is left as it is; autonomous parts are ordered
+by the next real run (daily by Celery beat, or "Run replenishment now" in the console).
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from typing import Callable
 
 from suppliers.audit import Actor
 from suppliers.models import Part, Plant, SupplierPart
-from suppliers.planning import services
-from suppliers.planning.models import ReplenishmentPolicy, SupplyTerms
+from suppliers.planning import selectors, services
+from suppliers.planning.models import ForecastRun, ReplenishmentPolicy, SupplyTerms
 from suppliers.planning.selectors import monday_of
+from suppliers.production.models import Consumption
 from suppliers.production.services import consumption_post, stock_levels_post
 
 WEEKS = 104
@@ -101,6 +107,10 @@ def load(*, today: date, actor: Actor | None = None, write: Callable[[str], None
          weeks: int = WEEKS, run: bool = True) -> dict[str, int]:
     actor = actor or Actor.system("demo")
     this_monday = monday_of(today)
+    if run and ForecastRun.objects.filter(first_week=this_monday, status=ForecastRun.Status.DONE).exists() \
+            and Consumption.objects.filter(week=this_monday - timedelta(weeks=1)).exists():
+        write("Planning: already loaded this week.")
+        return {"series": 0, "consumption_days": 0}
     plants = {p.code: p for p in Plant.objects.filter(code__in={c for *_x, ps in PROFILES.values() for c in ps})}
     parts = {p.buyer_part_number: p for p in Part.objects.filter(buyer_part_number__in=PROFILES)}
     entries, stock = [], []
@@ -131,12 +141,12 @@ def load(*, today: date, actor: Actor | None = None, write: Callable[[str], None
     out = {"series": series, "consumption_days": len(entries)}
     if run and series:
         forecast = services.forecast_run(actor=actor, today=today)
-        report = services.replenishment_run(actor=Actor.system("replenishment"), today=today)
-        out.update(forecasts=forecast.series, orders=len(report.orders),
-                   proposals=report.count("proposed") + report.count("updated"))
+        report = services.replenishment_run(actor=Actor.system("replenishment"), today=today,
+                                            policies=selectors.policies().filter(autonomous=False))
+        out.update(forecasts=forecast.series, proposals=report.count("proposed") + report.count("updated"))
         write(f"Planning: {series} part×plant series with {weeks} weeks of consumption; forecasts in "
-              f"{forecast.seconds:.1f} s; replenishment released {len(report.orders)} orders and left "
-              f"{out['proposals']} proposals for approval.")
+              f"{forecast.seconds:.1f} s; {out['proposals']} replenishment proposals await approval "
+              f"(`manage.py replenishment run` orders the autonomous parts).")
     return out
 
 

@@ -13,7 +13,10 @@ For each series (one part at one plant, oldest week first):
 3. **Backtest** every candidate from rolling origins: ``ORIGINS`` origins ``STEP`` weeks apart,
    each forecasting ``HORIZON`` weeks from the history before it.
 4. **Choose** the candidate with the lowest MASE; ties keep the earlier candidate (the baseline is
-   listed last, so a model must beat it to be chosen).
+   listed last, so a model must beat it to be chosen). For intermittent and lumpy demand the
+   baseline is measured but not chosen: MASE, being a mean absolute error, rewards forecasts that
+   are mostly 0, and a seasonal naive forecast of such a series replays last year's orders in
+   the same weeks; planning needs a demand rate, which is what Croston, SBA and TSB give.
 5. **Forecast** with the chosen model fitted on the whole history.
 
 Metrics, over every origin and step of a backtest (e = forecast − actual):
@@ -273,7 +276,8 @@ def forecast_series(y: Sequence[float], *, weeks: int = FORECAST_WEEKS,
     names = models(demand)
     bt = backtest(y, names)
     order = [*names, bt.baseline]
-    chosen = choose(bt.results, order)
+    rate_only = demand.kind in (INTERMITTENT, LUMPY)
+    chosen = choose(bt.results, names if rate_only else order)
     if chosen is None:
         # Too short to backtest (or every candidate failed): the class's first model, unscored.
         chosen = next((n for n in order if n not in bt.failed), bt.baseline)

@@ -145,8 +145,8 @@ def forecast_adjust(
         else:
             continue
         log.append({"week": str(week), "statistical": statistical.get(week),
-                    "before": None if before is None else str(before),
-                    "after": None if quantity is None else str(quantity)})
+                    "before": None if before is None else format(before.normalize(), "f"),
+                    "after": None if quantity is None else format(quantity.normalize(), "f")})
     if log:
         event_record(actor=who, verb="planning.forecast_adjusted", obj=current, payload={
             "part": part.buyer_part_number, "plant": plant.code, "note": note[:200], "weeks": log})
@@ -213,8 +213,8 @@ def forecast_publish_statistical(
     DELFOR / 830 (the forecasts app sends it after commit).
 
     A version replaces the supplier's current one, so each supplier gets every part it supplies.
-    Publishing the same figures again before anything else was published returns the same
-    versions (the reference is a digest of the content).
+    When the supplier's current version already holds these very figures (its reference carries
+    their digest) it is returned as it is: publishing twice, or retrying, sends nothing new.
     """
     from suppliers.forecasts.models import ForecastVersion
     from suppliers.forecasts.services import forecast_publish
@@ -229,13 +229,16 @@ def forecast_publish_statistical(
             continue
         supplier = entry["supplier"]
         lines = sorted(entry["lines"], key=lambda li: li["buyer_part"])
-        current = ForecastVersion.objects.filter(supplier=supplier, superseded_at=None).values_list("number", flat=True).first()
+        current = ForecastVersion.objects.filter(supplier=supplier, superseded_at=None).first()
         digest = hashlib.sha256(json.dumps([str(start), lines], sort_keys=True).encode()).hexdigest()[:20]
+        if current is not None and current.reference.startswith(f"stat:{digest}:"):
+            versions.append(current)  # these very figures are what the supplier has
+            continue
         ship_to = Plant.objects.get(pk=next(iter(entry["plants"]))) if len(entry["plants"]) == 1 else None
         version = forecast_publish(
             supplier=supplier, actor=who, source=ForecastVersion.Source.STATISTICAL, horizon_start=start,
             lines=[{k: v for k, v in li.items() if k != "share"} for li in lines],
-            reference=f"stat:{current or 0}:{digest}", ship_to=ship_to, note=note,
+            reference=f"stat:{digest}:{(current.number if current else 0) + 1}", ship_to=ship_to, note=note,
         )
         event_record(actor=who, verb="planning.forecast_published", obj=version, supplier=supplier, payload={
             "version": version.number, "horizon_start": str(start), "parts": len(lines),
