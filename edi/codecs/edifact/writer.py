@@ -14,7 +14,7 @@ from edi.codecs.base import CanonicalError, InterchangeResult
 from edi.codecs.canonical import validate_document
 from edi.codecs.edifact.service import CONTRL_VERSION
 from edi.codecs.edifact.syntax import ENCODINGS, Separators, escape
-from edi.codecs.edifact.validate import syntax_error_name
+from edi.codecs.edifact.validate import checker_for, syntax_error_name
 
 Seg = list
 
@@ -478,6 +478,7 @@ def write(
             mtype, body = builder(doc)
             ref = str(count)
             unh = ["UNH", ref, [mtype, "D", "96A", "UN"]]
+        _refuse_what_the_reader_would(body, doc, "4" if version == "4" else "3")
         out.append(_serialise(unh, seps) + nl)
         for seg in body:
             out.append(_serialise(seg, seps) + nl)
@@ -500,6 +501,28 @@ def write(
         if m:
             raise CanonicalError(f"character {m.group()!r} is outside syntax level A (UNOA)")
     return data
+
+
+def _refuse_what_the_reader_would(body: list[Seg], doc: dict[str, Any], syntax: str) -> None:
+    """Check each segment against its directory entry, as the reader will: a value the canonical
+    contract allows but the message cannot carry (a 20-character carrier id in TDT 3127, an..17)
+    is refused here by name instead of reaching a partner who would reject it."""
+    findings: list = []
+    for pos, seg in enumerate(body, start=2):
+        checker = checker_for(seg[0], syntax)
+        if checker is None:
+            continue
+        plain = [seg[0]] + [
+            [c or "" for c in v] if isinstance(v, list) else (v or "") for v in seg[1:]
+        ]
+        checker.check(plain, pos, False, findings, False)
+        errors = [f for f in findings if f[5] == "error"]
+        if errors:
+            _code, text, _pos, tag, element, _sev = errors[0]
+            where = f"{tag} element {element}" if element else tag
+            raise CanonicalError(f"{doc['type']} {doc.get('id', '')}: {where}: {text} "
+                                 f"(EDIFACT cannot carry it) [code {_code}]")
+        findings.clear()
 
 
 def contrl_for(
