@@ -47,8 +47,15 @@ from suppliers.models import (
 
 AnyActor = Actor | AbstractBaseUser | None
 
-# Any constant works; it only has to be the same for every process assigning feed positions.
-FEED_LOCK_ID = 0x7453_4E47_4645_4544 & 0x7FFF_FFFF_FFFF_FFFF
+def _feed_lock_id() -> int:
+    """The advisory lock of the feed. Advisory locks are per cluster, not per database: the id
+    includes the database name so two databases on one server (tests in parallel, staging next
+    to production) never wait for each other."""
+    import hashlib
+
+    name = f"tsunagi-erp-feed:{connection.settings_dict.get('NAME')}"
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
+
 FEED_ASSIGN_BATCH = 5000
 
 
@@ -169,9 +176,9 @@ def feed_assign_sequence(*, wait: bool = False) -> int:
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
                 if wait:
-                    cur.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK_ID])
+                    cur.execute("SELECT pg_advisory_xact_lock(%s)", [_feed_lock_id()])
                 else:
-                    cur.execute("SELECT pg_try_advisory_xact_lock(%s)", [FEED_LOCK_ID])
+                    cur.execute("SELECT pg_try_advisory_xact_lock(%s)", [_feed_lock_id()])
                     if not cur.fetchone()[0]:
                         return 0
             # A fresh statement after the lock: sees every assignment committed before it.
@@ -202,7 +209,9 @@ def feed_read(*, after: int, kind: str = "", limit: int = 100) -> FeedPage:
     committed rows and in order, so everything up to the mark is visible to the second query.
     When the page is not full, the next cursor jumps to the mark (skipping only other kinds).
     """
-    feed_assign_sequence()
+    for _ in range(20):  # a backlog is numbered in batches; stop once one is not full
+        if feed_assign_sequence() < FEED_ASSIGN_BATCH:
+            break
     high = FeedEntry.objects.aggregate(m=Max("seq"))["m"] or 0
     qs = FeedEntry.objects.filter(seq__gt=after, seq__lte=high).select_related("supplier").order_by("seq")
     if kind:

@@ -211,3 +211,16 @@ def test_concurrent_writers_and_a_paging_reader_lose_and_repeat_nothing():
     for w in range(writers):
         mine = [s for s in seen if s.startswith(f"W{w}-")]
         assert mine == [f"W{w}-{n}" for n in range(per_writer)]
+
+
+def test_a_backlog_larger_than_one_numbering_batch_is_read_whole(tenant_a, monkeypatch):
+    from suppliers.erp import services
+
+    monkeypatch.setattr(services, "FEED_ASSIGN_BATCH", 3)
+    with transaction.atomic():
+        for n in range(8):
+            erp_feed_append(kind="invoice", supplier=tenant_a.supplier, document={"id": f"B{n}"},
+                            actor=Actor.system("test"), publish=False)
+    page = feed_read(after=0, limit=100)
+    assert [e.document_id for e in page.entries][-8:] == [f"B{n}" for n in range(8)]
+    assert not page.has_more
