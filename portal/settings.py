@@ -322,6 +322,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Daily; the task reminds each overdue 8D step at most once a day, so a rerun sends nothing.
     "quality-overdue-reminders": {"task": "suppliers.quality.tasks.remind_overdue",
                                   "schedule": _crontab(minute=0, hour=6), "options": {"expires": 12 * 3600}},
+    # Planning (analytics queue): forecasts every Monday from last week's consumption, then a
+    # replenishment run every morning. Both are safe to rerun.
+    "planning-forecasts-weekly": {"task": "suppliers.planning.tasks.forecast_run",
+                                  "schedule": _crontab(minute=0, hour=3, day_of_week="mon"),
+                                  "options": {"expires": 12 * 3600}},
+    "planning-replenishment-daily": {"task": "suppliers.planning.tasks.replenishment_run",
+                                     "schedule": _crontab(minute=0, hour=5), "options": {"expires": 6 * 3600}},
     # Nightly on the analytics queue; a rerun recomputes the same numbers.
     "scorecards-nightly": {"task": "suppliers.scorecards.tasks.scorecards_nightly",
                            "schedule": _crontab(minute=30, hour=2), "options": {"expires": 12 * 3600}},
