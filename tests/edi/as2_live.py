@@ -24,7 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).parent / "as2"))
 
-import peer  # noqa: E402  (tests/edi/as2/peer.py: keys, the openssl peer, capture_server)
+import peer
 
 SAMPLE = peer.PEER_DIR / "samples" / "po850.x12"
 HUB_AS2_ID = "TSUNAGI"
@@ -46,7 +46,7 @@ class Gunicorn:
         return f"{self.base_url}/as2/"
 
     def worker_pids(self) -> list[int]:
-        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True, check=False).stdout
         return [int(p) for p in out.split()]
 
     def log_text(self) -> str:
@@ -100,13 +100,14 @@ def start_gunicorn(tmp: Path, *, workers: int = 1, threads: int = 4, timeout: in
     port = peer.free_port()
     log = tmp / "gunicorn.log"
     env = server_env(tmp / "var", **(extra_env or {}))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", str(threads), "--timeout", str(timeout),
-         "--access-logfile", "-", "--access-logformat", 'ACCESS %(m)s %(U)s %(s)s %(b)s %(L)s',
-         "--error-logfile", "-"],
-        cwd=ROOT, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    with open(log, "ab") as out:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--threads", str(threads), "--timeout", str(timeout),
+             "--access-logfile", "-", "--access-logformat", 'ACCESS %(m)s %(U)s %(s)s %(b)s %(L)s',
+             "--error-logfile", "-"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
     server = Gunicorn(proc, port, log, env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -153,7 +154,7 @@ def _chunks(fh: Any, size: int = 1 << 20):
 
 def manage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
     proc = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, check=False)
     if proc.returncode:
         raise RuntimeError(f"manage.py {' '.join(args)} failed: {proc.stdout}\n{proc.stderr}")
     return proc.stdout

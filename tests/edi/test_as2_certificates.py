@@ -1,6 +1,8 @@
 """AS2 certificates: two per partner during a rollover, and a console warning 30 days before one
 expires."""
 
+# ruff: noqa: F811 - pytest fixtures imported from tests/edi/as2_live.py are parameters here
+
 from __future__ import annotations
 
 import pytest
@@ -13,7 +15,15 @@ from edi.services.as2 import partner_certs
 from edi.transports import as2
 from suppliers.roles import EDI_ADMINISTRATOR
 from tests.conftest import login, make_user
-from tests.edi.as2_live import as2_ids, as2_partner, build_message, check_mdn, configure_hub, peer, send  # noqa: F401
+from tests.edi.as2_live import (  # noqa: F401
+    as2_ids,
+    as2_partner,
+    build_message,
+    check_mdn,
+    configure_hub,
+    peer,
+    send,
+)
 
 
 @pytest.fixture

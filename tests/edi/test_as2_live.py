@@ -1,6 +1,8 @@
 """Our real ``POST /as2/`` under gunicorn, against the test PostgreSQL database, judged from the
 outside by the independent openssl peer (../shared/as2-peer) and by large streamed messages."""
 
+# ruff: noqa: F811 - pytest fixtures imported from tests/edi/as2_live.py are parameters here
+
 from __future__ import annotations
 
 import hashlib
@@ -171,7 +173,7 @@ def test_a_chunked_body_is_read_to_its_end(live, as2_ids, tmp_path):
 
 
 def test_the_same_message_sent_eight_times_at_once_is_stored_once(live, hub, as2_ids):
-    server, partner = live
+    server, _partner = live
     message = build_message(as2_ids, SAMPLE.read_bytes(), filename="race.x12")
     answers: list = [None] * 8
     gate = threading.Barrier(8)

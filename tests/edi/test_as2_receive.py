@@ -1,6 +1,8 @@
 """``POST /as2/`` in process: stored before the MDN, duplicates answered and processed once, a
 failed request keeps nothing, refused messages reach the console, async MDNs leave the spool."""
 
+# ruff: noqa: F811 - pytest fixtures imported from tests/edi/as2_live.py are parameters here
+
 from __future__ import annotations
 
 import hashlib
@@ -14,7 +16,15 @@ from django.test import Client
 from edi.models import Interchange
 from edi.transports import as2
 from suppliers.models import DespatchAdvice
-from tests.edi.as2_live import as2_ids, as2_partner, build_message, check_mdn, configure_hub, peer, send  # noqa: F401
+from tests.edi.as2_live import (  # noqa: F401
+    as2_ids,
+    as2_partner,
+    build_message,
+    check_mdn,
+    configure_hub,
+    peer,
+    send,
+)
 from tests.edi.conftest import despatch_advice, interchange_bytes
 
 
@@ -82,9 +92,9 @@ def test_a_failed_database_write_answers_503_and_keeps_nothing(
     message, _ = asn_message(as2_ids, partner, tenant_a)
 
     # the insert of the interchange's audit event fails (a database that went away mid-request)
-    with mock.patch("edi.services.inbound.event_record", side_effect=OperationalError("server closed the connection")):
-        with django_capture_on_commit_callbacks() as queued:
-            status, headers, body = send(message)
+    refuse = mock.patch("edi.services.inbound.event_record", side_effect=OperationalError("server closed the connection"))
+    with refuse, django_capture_on_commit_callbacks() as queued:
+        status, headers, body = send(message)
 
     assert status == 503 and headers.get("Retry-After")
     assert b"Traceback" not in body and b"Disposition" not in body  # no MDN: nothing was accepted
@@ -105,9 +115,9 @@ def test_a_failed_database_write_answers_503_and_keeps_nothing(
 def test_an_mdn_that_cannot_be_signed_rolls_the_message_back(partner, as2_ids, tenant_a, as2_hub,
                                                              django_capture_on_commit_callbacks):
     message, _ = asn_message(as2_ids, partner, tenant_a)
-    with mock.patch("edi.services.as2.as2.build_mdn", side_effect=ValueError("the HSM is unplugged")):
-        with django_capture_on_commit_callbacks() as queued:
-            status, _headers, _body = send(message)
+    unsigned = mock.patch("edi.services.as2.as2.build_mdn", side_effect=ValueError("the HSM is unplugged"))
+    with unsigned, django_capture_on_commit_callbacks() as queued:
+        status, _headers, _body = send(message)
     assert status == 503
     assert queued == []
     assert not Interchange.objects.filter(direction="in").exists()

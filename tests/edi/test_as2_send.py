@@ -2,6 +2,8 @@
 behind a partner profile: an issued purchase order leaves as an X12 850 and is marked delivered
 only on a receipt whose signature, Original-Message-ID and MIC check out."""
 
+# ruff: noqa: F811 - pytest fixtures imported from tests/edi/as2_live.py are parameters here
+
 from __future__ import annotations
 
 import hashlib
@@ -126,9 +128,9 @@ def test_http_500_is_retried_with_backoff_then_fails(hub, as2_ids, tenant_a, cap
     propagates = app.conf.task_eager_propagates
     app.conf.task_eager_propagates = False  # eager retries run at once; the last failure is reported
     try:
-        with mock.patch.object(send_interchange, "retry", side_effect=spy):
-            with django_capture_on_commit_callbacks(execute=True):
-                order = issue_order(tenant_a)
+        with mock.patch.object(send_interchange, "retry", side_effect=spy), \
+                django_capture_on_commit_callbacks(execute=True):
+            order = issue_order(tenant_a)
     finally:
         app.conf.task_eager_propagates = propagates
 
@@ -151,9 +153,8 @@ def test_an_unreachable_partner_is_retried(hub, as2_ids, tenant_a, django_captur
     from edi.services.outbound import TransientSendError, interchange_send
 
     make_as2_supplier(hub, as2_ids, tenant_a, f"http://127.0.0.1:{peer.free_port()}/as2")
-    with mock.patch("edi.tasks.send_interchange.delay"):
-        with django_capture_on_commit_callbacks(execute=True):
-            order = issue_order(tenant_a)
+    with mock.patch("edi.tasks.send_interchange.delay"), django_capture_on_commit_callbacks(execute=True):
+        order = issue_order(tenant_a)
     sent = outbound_for(order)
     with pytest.raises(TransientSendError):
         interchange_send(interchange_id=sent.pk)
