@@ -72,8 +72,10 @@ def purchase_orders_for(
     if needs_confirmation:
         qs = qs.filter(status=PurchaseOrder.Status.ISSUED)
     if search:
+        # only this supplier's lines: a search over every supplier's lines took 0.5 s at 200,000 lines
         matching = PurchaseOrderLine.objects.filter(
-            Q(part__buyer_part_number__icontains=search) | Q(supplier_part_number__icontains=search)
+            Q(part__buyer_part_number__icontains=search) | Q(supplier_part_number__icontains=search),
+            order__supplier=supplier,
         ).values("order_id")
         qs = qs.filter(Q(number__icontains=search) | Q(pk__in=matching))
     return qs.order_by("-order_date", "-number")
