@@ -15,7 +15,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from suppliers.planning import forecasting  # noqa: E402
+from suppliers.planning import forecasting
 
 N = int(os.environ.get("BENCH_PLANNING_SERIES", "300"))
 WEEKS = 104

@@ -3,22 +3,22 @@ publish), forecast runs, supply terms, replenishment policies and the approval q
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from suppliers.admin import AuditedAdmin
 from suppliers.errors import DomainError
@@ -33,7 +33,6 @@ from suppliers.planning.models import (
     ReplenishmentProposal,
     SupplyTerms,
 )
-
 
 # Short model names for the list (the review page gives the full ones).
 SHORT_LABELS = {"ets": "ETS", "mstl_ets": "ETS+MSTL", "croston": "Croston", "sba": "SBA", "tsb": "TSB",
@@ -306,7 +305,8 @@ class PartForecastAdmin(admin.ModelAdmin):
                 except DomainError as exc:
                     errors = [str(exc)]
                 else:
-                    self.message_user(request, _("%(n)d weeks changed.") % {"n": n}, messages.SUCCESS)
+                    self.message_user(request, ngettext("%(n)d week changed.", "%(n)d weeks changed.", n) % {"n": n},
+                                      messages.SUCCESS)
                     return HttpResponseRedirect(request.path)
         chart = charts.forecast_chart(
             history_start=forecast.history_start, history=forecast.history, first_week=forecast.first_week,
@@ -512,15 +512,15 @@ class ReplenishmentProposalAdmin(admin.ModelAdmin):
         pending = list(queryset.filter(status=ReplenishmentProposal.Status.PENDING))
         if not pending:
             self.message_user(request, _("Only proposals awaiting approval can be approved."), messages.WARNING)
-            return None
+            return
         try:
             orders = services.proposals_approve(proposals=pending, actor=request.user)
         except DomainError as exc:
             self.message_user(request, str(exc), messages.ERROR)
-            return None
+            return
         self.message_user(request, _("Issued %(orders)s.") % {"orders": ", ".join(o.number for o in orders)},
                           messages.SUCCESS)
-        return None
+        return
 
     @admin.action(description=_("Reject…"), permissions=["approve"])
     def reject(self, request, queryset):
@@ -529,7 +529,8 @@ class ReplenishmentProposalAdmin(admin.ModelAdmin):
         if form.is_bound and form.is_valid():
             for proposal in pending:
                 services.proposal_reject(proposal=proposal, reason=form.cleaned_data["reason"], actor=request.user)
-            self.message_user(request, _("%(n)d proposals rejected.") % {"n": len(pending)}, messages.SUCCESS)
+            self.message_user(request, ngettext("%(n)d proposal rejected.", "%(n)d proposals rejected.", len(pending))
+                              % {"n": len(pending)}, messages.SUCCESS)
             return None
         if not pending:
             self.message_user(request, _("Only proposals awaiting approval can be rejected."), messages.WARNING)

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Callable
 
 from suppliers.audit import Actor
 from suppliers.models import Part, Plant, SupplierPart

@@ -21,9 +21,10 @@ weeks (0 for a daily run):
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Any, Sequence
+from typing import Any
 
 EOQ = "eoq"
 COVER = "cover"

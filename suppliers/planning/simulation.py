@@ -20,8 +20,8 @@ their quantities by the same minimum and multiple.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Sequence
 
 import numpy as np
 

@@ -10,10 +10,10 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
+from suppliers.audit import Actor
 from suppliers.models import Event, PurchaseOrder
 from suppliers.planning.models import ForecastAdjustment, ForecastRun, ReplenishmentProposal
 from suppliers.planning.services import replenishment_run
-from suppliers.audit import Actor
 from tests.conftest import login, make_user
 from tests.planning.conftest import MONDAY, TODAY, post_stock
 

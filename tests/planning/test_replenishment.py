@@ -202,7 +202,8 @@ def test_parts_without_a_forecast_are_skipped(policy, part, plant):
 
 def test_the_task_runs_on_the_analytics_queue(low_stock, policy):
     from portal.queues import concern_of
-    from suppliers.planning.tasks import forecast_run, replenishment_run as task
+    from suppliers.planning.tasks import forecast_run
+    from suppliers.planning.tasks import replenishment_run as task
 
     assert concern_of(task.name) == "analytics" and concern_of(forecast_run.name) == "analytics"
     assert task.delay().get()["proposed"] == 1

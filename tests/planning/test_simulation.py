@@ -60,7 +60,7 @@ def test_simulate_command_reorder_point_beats_the_fixed_schedule_on_stock_outs(d
     out = StringIO()
     call_command("replenishment", "simulate", today=TODAY, stdout=out)
     text = out.getvalue()
-    bench = dict(re.findall(r"^BENCH (\S+) (\S+)", text, re.M))
+    bench = dict(re.findall(r"^BENCH (\S+) (\S+)", text, re.MULTILINE))
     assert "stock-out part-weeks" in text and "fixed schedule" in text
     rop, fixed = int(bench["replenishment_rop_stockout_part_weeks"]), int(bench["replenishment_fixed_stockout_part_weeks"])
     assert rop <= fixed

@@ -13,11 +13,10 @@ from tests.planning.conftest import TODAY
 
 @pytest.fixture
 def pages(forecast, policy):
-    from suppliers.planning.models import ReplenishmentProposal
-
-    from tests.planning.conftest import post_stock
     from suppliers.audit import Actor
+    from suppliers.planning.models import ReplenishmentProposal
     from suppliers.planning.services import replenishment_run
+    from tests.planning.conftest import post_stock
 
     post_stock(forecast.part, forecast.plant, 50)
     replenishment_run(actor=Actor.system("test"), today=TODAY)
