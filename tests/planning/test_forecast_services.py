@@ -135,3 +135,30 @@ def test_an_edi_supplier_gets_the_statistical_forecast_as_delfor(forecast, tenan
 def test_publishing_to_a_supplier_without_forecasts_is_refused(forecast, tenant_b, buyer):
     with pytest.raises(DomainError):
         forecast_publish_statistical(actor=buyer, suppliers=[tenant_b.supplier], horizon_start=TODAY)
+
+
+def test_the_demand_forecast_command(part, plant):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    post_weekly(part, plant, smooth())
+    out = StringIO()
+    call_command("demand_forecast", "--today", str(TODAY), "--workers", "1", "-v", "2", stdout=out)
+    text = out.getvalue()
+    assert "1 series from week 2026-03-02" in text and part.buyer_part_number in text and " ets " in text
+    with pytest.raises(CommandError, match="NOPE"):
+        call_command("demand_forecast", "--part", "NOPE")
+
+
+def test_the_replenishment_run_command(forecast, policy, part, plant):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.planning.conftest import post_stock
+
+    post_stock(part, plant, 50)
+    out = StringIO()
+    call_command("replenishment", "run", "--today", str(TODAY), stdout=out)
+    assert "awaiting approval: 1." in out.getvalue() and "proposed" in out.getvalue()

@@ -114,3 +114,11 @@ def test_the_lowest_mase_wins_and_ties_keep_the_first():
     assert fc.choose({"a": m(0.9), "b": m(0.8)}, ["a", "b"]) == "b"
     assert fc.choose({"a": m(0.8), "b": m(0.8)}, ["a", "b"]) == "a"
     assert fc.choose({"a": m(None)}, ["a"]) is None
+
+
+def test_many_series_in_processes_give_the_same_forecasts():
+    series = [smooth(seed=i) if i % 2 else intermittent(seed=i) for i in range(24)]
+    serial = fc.forecast_many(series, workers=1)
+    parallel = fc.forecast_many(series, workers=2)
+    assert [r.model for r in parallel] == [r.model for r in serial]
+    assert all(np.allclose(a.forecast, b.forecast) for a, b in zip(serial, parallel))
