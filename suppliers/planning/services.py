@@ -380,6 +380,8 @@ def _note(report: ReplenishmentReport, proposal: ReplenishmentProposal, outcome:
 def _evaluate_one(pol: ReplenishmentPolicy, *, today: date, actor: Actor,
                   report: ReplenishmentReport) -> ReplenishmentProposal | None:
     part, plant = pol.part.buyer_part_number, pol.plant.code
+    # One evaluation of a part at a plant at a time: the policy row is the lock.
+    ReplenishmentPolicy.objects.select_for_update().filter(pk=pol.pk).first()
     pending = ReplenishmentProposal.objects.select_for_update().filter(
         part=pol.part, plant=pol.plant, status=ReplenishmentProposal.Status.PENDING).first()
     skipped, inputs, result = evaluate(pol, today=today)
@@ -444,6 +446,13 @@ def _transition(proposal: ReplenishmentProposal, to: str, *, actor: Actor, reaso
 def _release(group: list[ReplenishmentProposal], *, actor: Actor, today: date, decided_by) -> PurchaseOrder:
     """One purchase order for proposals of one supplier, plant and currency, issued at once (it
     leaves by EDI or appears in the portal like any order)."""
+    # Two runs (beat and the console's button) may hold the same proposal: the second waits here
+    # and then finds it ordered, so it never makes a second order.
+    current = dict(ReplenishmentProposal.objects.select_for_update().filter(pk__in=[p.pk for p in group])
+                   .values_list("pk", "status"))
+    for p in group:
+        if current.get(p.pk) != ReplenishmentProposal.Status.PENDING:
+            raise InvalidTransition(p, current.get(p.pk, "?"), ReplenishmentProposal.Status.ORDERED)
     first = group[0]
     order = core.purchase_order_create(
         number=f"RP{today:%y%m%d}-{first.pk:06d}", supplier=first.supplier, ship_to=first.plant, order_date=today,

@@ -207,3 +207,18 @@ def test_the_task_runs_on_the_analytics_queue(low_stock, policy):
 
     assert concern_of(task.name) == "analytics" and concern_of(forecast_run.name) == "analytics"
     assert task.delay().get()["proposed"] == 1
+
+
+def test_a_proposal_released_by_another_run_is_not_ordered_twice(low_stock, policy):
+    from suppliers.planning.services import _groups, _release
+
+    run()
+    proposal = ReplenishmentProposal.objects.get()
+    stale = ReplenishmentProposal.objects.get()  # what a second, concurrent run had read
+    proposals_approve(proposals=[proposal], actor=SYSTEM, today=TODAY)
+    with pytest.raises(InvalidTransition):
+        from django.db import transaction
+
+        with transaction.atomic():
+            _release(_groups([stale])[0], actor=SYSTEM, today=TODAY, decided_by=None)
+    assert PurchaseOrder.objects.filter(source=PurchaseOrder.Source.REPLENISHMENT).count() == 1
