@@ -61,9 +61,9 @@ def hub_certificate_status() -> tuple[str, int] | None:
     if not hub.as2_cert_path:
         return None
     try:
-        from edi.services.as2 import _abs
+        from edi.services.as2 import hub_file
 
-        cert = as2.load_cert(_abs(hub.as2_cert_path))
+        cert = as2.load_cert(hub_file(hub.as2_cert_path))
     except Exception as exc:  # noqa: BLE001 - shown to the administrator
         return (f"unreadable certificate: {exc}", -1)
     return (as2.cert_info(cert).subject, as2.days_until_expiry(cert))

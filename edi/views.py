@@ -95,7 +95,7 @@ def as2_inbox(request: HttpRequest) -> HttpResponse:
         # the sender hung up mid-body, or our disk is full: either way nothing was kept
         log.warning("AS2 body could not be read or spooled", exc_info=True)
         return _plain("temporarily unable to accept AS2 messages\n", 503, **{"Retry-After": "60"})
-    except Exception:  # noqa: BLE001 - a sender gets "try again", never a stack trace
+    except Exception:  # a sender gets "try again", never a stack trace
         log.exception("AS2 receive failed unexpectedly")
         return _plain("temporarily unable to accept AS2 messages\n", 503, **{"Retry-After": "60"})
     finally:
@@ -120,6 +120,6 @@ def as2_mdn_inbox(request: HttpRequest) -> HttpResponse:
         if len(body) > MDN_MAX_BYTES:
             return _plain("MDN too large\n", 413)
         return _respond(as2_receive_async_mdn(request.headers, body))
-    except Exception:  # noqa: BLE001
+    except Exception:  # "try again", never a stack trace
         log.exception("async MDN handling failed unexpectedly")
         return _plain("temporarily unable to accept MDNs\n", 503, **{"Retry-After": "60"})

@@ -115,7 +115,7 @@ def test_a_failed_database_write_answers_503_and_keeps_nothing(
 def test_an_mdn_that_cannot_be_signed_rolls_the_message_back(partner, as2_ids, tenant_a, as2_hub,
                                                              django_capture_on_commit_callbacks):
     message, _ = asn_message(as2_ids, partner, tenant_a)
-    unsigned = mock.patch("edi.services.as2.as2.build_mdn", side_effect=ValueError("the HSM is unplugged"))
+    unsigned = mock.patch("edi.services.as2.receive.as2.build_mdn", side_effect=ValueError("the HSM is unplugged"))
     with unsigned, django_capture_on_commit_callbacks() as queued:
         status, _headers, _body = send(message)
     assert status == 503
