@@ -8,6 +8,7 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -115,10 +116,12 @@ class ForecastVersionAdmin(admin.ModelAdmin):
         version = self.get_object(request, object_id)
         if version is None or not self.has_view_permission(request, version):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        lines = list(selectors.forecast_lines_for(version=version, search=request.GET.get("q", "").strip()))
+        page = Paginator(selectors.forecast_lines_for(version=version, search=request.GET.get("q", "").strip()),
+                         100).get_page(request.GET.get("page"))
+        lines = page.object_list
         context = {
             **self.admin_site.each_context(request), "opts": self.opts, "title": str(version), "version": version,
-            "lines": lines, "columns": lines[0].buckets.all() if lines else [], "zones": Zone,
+            "lines": lines, "page": page, "columns": lines[0].buckets.all() if lines else [], "zones": Zone,
             "q": request.GET.get("q", ""), "app_label": self.opts.app_label, "original": version,
             "has_view_permission": True,
         }
