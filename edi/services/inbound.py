@@ -386,7 +386,7 @@ def _parse_interchange(interchange: Interchange, path: Path, standard: str) -> I
                       error=f"duplicate of interchange #{holder.pk if holder else '?'} "
                             f"(control number {env.control_number} from {partner.code})")
                 return interchange
-        ack = _acknowledge(interchange, partner, result, standard)
+        ack = _acknowledge(interchange, partner, result, standard, message_types=set(types))
         rejected = result.status == "rejected"
         _move(interchange, State.ACKNOWLEDGED if ack else State.PARSED)
     if rejected:
@@ -416,14 +416,19 @@ def _message_row(interchange: Interchange, index: int, item: MessageResult) -> I
     )
 
 
-def _acknowledge(interchange: Interchange, partner: TradingPartner, result: InterchangeResult, standard: str) -> bool:
+ACK_MESSAGE_TYPES = frozenset({"CONTRL", "997", "999", "TA1"})
+
+
+def _acknowledge(interchange: Interchange, partner: TradingPartner, result: InterchangeResult, standard: str,
+                 *, message_types: set[str]) -> bool:
     """Queue the CONTRL / 997 / 999 for this interchange when the partner wants acknowledgements.
 
-    Acknowledgements themselves are never acknowledged. Returns whether one was queued.
+    Acknowledgements themselves are never acknowledged (``message_types`` are all the types read:
+    the result lists only messages with findings). Returns whether one was queued.
     """
     if not partner.ack or interchange.acknowledgements.exists():
         return bool(interchange.acknowledgements.exists())
-    if any(m.message_type in ("CONTRL", "997", "999", "TA1") for m in result.messages):
+    if message_types & ACK_MESSAGE_TYPES:
         return False
     from edi.services.outbound import outbound_acknowledgement
 

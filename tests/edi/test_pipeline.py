@@ -203,7 +203,9 @@ def test_issued_order_goes_out_and_its_acknowledgement_is_reconciled(run, hub, e
     sent.refresh_from_db()
     assert sent.ack_status == "accepted"
     # an acknowledgement is not itself acknowledged
-    assert not Interchange.objects.filter(direction="out", acknowledges__document_types="functional_ack").exists()
+    contrl_in = Interchange.objects.get(direction="in", document_types="CONTRL")
+    assert contrl_in.state == "processed"
+    assert not Interchange.objects.filter(direction="out", acknowledges=contrl_in).exists()
 
 
 def test_erp_inbox_purchase_order_is_created_and_sent_to_the_edi_supplier(run, hub, edifact_partner, tenant_a):
