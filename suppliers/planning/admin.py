@@ -455,7 +455,7 @@ class ReplenishmentProposalAdmin(admin.ModelAdmin):
         report = services.replenishment_run(actor=request.user)
         self.message_user(request, _("%(n)d parts evaluated: %(o)d orders released, %(p)d proposals awaiting "
                                      "approval.") % {"n": len(report.evaluations), "o": len(report.orders),
-                                                     "p": report.count("proposed") + report.count("updated")},
+                                                     "p": report.awaiting},
                           messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:planning_replenishmentproposal_changelist"))
 

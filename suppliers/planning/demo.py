@@ -143,7 +143,7 @@ def load(*, today: date, actor: Actor | None = None, write: Callable[[str], None
         forecast = services.forecast_run(actor=actor, today=today)
         report = services.replenishment_run(actor=Actor.system("replenishment"), today=today,
                                             policies=selectors.policies().filter(autonomous=False))
-        out.update(forecasts=forecast.series, proposals=report.count("proposed") + report.count("updated"))
+        out.update(forecasts=forecast.series, proposals=report.awaiting)
         write(f"Planning: {series} part×plant series with {weeks} weeks of consumption; forecasts in "
               f"{forecast.seconds:.1f} s; {out['proposals']} replenishment proposals await approval "
               f"(`manage.py replenishment run` orders the autonomous parts).")

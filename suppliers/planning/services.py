@@ -257,7 +257,7 @@ def forecast_publish_statistical(
 class Evaluation:
     part: str
     plant: str
-    outcome: str  # ordered | proposed | updated | cancelled | enough | skipped
+    outcome: str  # ordered | proposed | updated | waiting | cancelled | enough | skipped
     note: str = ""
     position: float | None = None
     reorder_point: float | None = None
@@ -275,6 +275,11 @@ class ReplenishmentReport:
 
     def count(self, outcome: str) -> int:
         return sum(1 for e in self.evaluations if e.outcome == outcome)
+
+    @property
+    def awaiting(self) -> int:
+        """Proposals left for approval after this run."""
+        return self.count("proposed") + self.count("updated") + self.count("waiting")
 
 
 def parameters_for(pol: ReplenishmentPolicy, source: selectors.Source) -> policy.Parameters:
@@ -407,6 +412,12 @@ def _evaluate_one(pol: ReplenishmentPolicy, *, today: date, actor: Actor,
     }
     ev.quantity = decision.quantity
     if pending is not None:
+        same = (pending.supplier_part_id, pending.quantity, pending.reorder_point, pending.position) == (
+            sp.pk, values["quantity"], values["reorder_point"], values["position"])
+        if same:
+            ev.outcome = "waiting"  # nothing new since the last run: no change, no event
+            report.proposals.append(pending)
+            return pending
         for k, v in values.items():
             setattr(pending, k, v)
         pending.save()

@@ -35,4 +35,4 @@ def replenishment_run(self, user_id: int | None = None) -> dict:
 
     report = run(actor=_actor(user_id, "replenishment"))
     return {"evaluated": len(report.evaluations), "orders": [o.number for o in report.orders],
-            "proposed": report.count("proposed") + report.count("updated")}
+            "proposed": report.awaiting}

@@ -141,6 +141,13 @@ def test_a_pending_proposal_is_refreshed_not_duplicated(low_stock, policy, part,
     assert Event.objects.filter(verb="planning.proposal_updated").count() == 1
 
 
+def test_an_unchanged_pending_proposal_is_left_alone(low_stock, policy):
+    run()
+    report = run()
+    assert report.evaluations[0].outcome == "waiting" and report.awaiting == 1
+    assert not Event.objects.filter(verb="planning.proposal_updated").exists()
+
+
 def test_a_pending_proposal_no_longer_needed_is_cancelled(low_stock, policy, part, plant):
     run()
     post_stock(part, plant, 100000)

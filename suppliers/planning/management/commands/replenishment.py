@@ -47,7 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Replenishment: {len(report.evaluations)} parts evaluated, {len(report.orders)} orders released "
             f"({', '.join(o.number for o in report.orders) or 'none'}), "
-            f"awaiting approval: {report.count('proposed') + report.count('updated')}."))
+            f"awaiting approval: {report.awaiting}."))
 
     def _simulate(self, *, today, weeks, refit, period, verbosity, **_):
         import time
