@@ -213,7 +213,7 @@ def _redis_queue_stats(url: str, names: list[str]) -> list[tuple[str, int, float
 
 
 def _message_age(raw: bytes, now: float) -> float | None:
-    from ops.signals import HEADER_SENT_AT
+    from portal.ops.signals import HEADER_SENT_AT
 
     try:
         sent = json.loads(raw).get("headers", {}).get(HEADER_SENT_AT)

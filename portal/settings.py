@@ -66,15 +66,15 @@ INSTALLED_APPS = [
     "suppliers.production",
     "suppliers.forecasts.apps.ForecastsConfig",
     "suppliers.quality.apps.QualityConfig",
-    "suppliers.scorecards.apps.ScorecardsConfig",
     "suppliers.planning.apps.PlanningConfig",
+    "suppliers.scorecards.apps.ScorecardsConfig",
     "edi",
     "portal",
-    "ops",
+    "portal.ops",
 ]
 
 MIDDLEWARE = [
-    "ops.middleware.RequestContextMiddleware",  # fresh log context, latency histogram
+    "portal.ops.middleware.RequestContextMiddleware",  # fresh log context, latency histogram
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

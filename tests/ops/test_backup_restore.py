@@ -35,7 +35,7 @@ def restore_db():
 def test_backup_then_restore_into_a_fresh_database_gives_the_same_documents(
         transactional_db, hub, edifact_partner, x12_partner, tenant_a, tenant_b, run, tmp_path, restore_db):
     from edi.models import Interchange
-    from ops.services import legal_hold_place
+    from portal.ops.services import legal_hold_place
     from suppliers.audit import Actor
     from suppliers.models import DespatchAdvice
 

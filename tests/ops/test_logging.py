@@ -57,7 +57,7 @@ def test_a_processed_interchange_logs_its_id_partner_and_document(json_lines, ru
 
 
 def test_the_context_crosses_the_broker_in_a_header():
-    from ops.signals import HEADER_CONTEXT, HEADER_SENT_AT, _stamp_message
+    from portal.ops.signals import HEADER_CONTEXT, HEADER_SENT_AT, _stamp_message
 
     headers: dict = {}
     with log_context.log_context(interchange_id=7, partner="ACME", task_id="t-1"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
 
-from ops.migration_lint import findings_for, scan
+from portal.ops.migration_lint import findings_for, scan
 
 
 def _migration(*operations, atomic: bool = True) -> migrations.Migration:

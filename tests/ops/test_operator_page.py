@@ -65,7 +65,7 @@ def test_supplier_users_and_staff_without_edi_rights_cannot_open_it(scene, tenan
 def test_legal_holds_are_placed_and_released_from_the_console(db, edifact_partner, settings):
     from django.contrib.auth import get_user_model
 
-    from ops.models import LegalHold
+    from portal.ops.models import LegalHold
     from suppliers.models import Event
 
     admin = get_user_model().objects.create_superuser("root@tsunagi.test", "root@tsunagi.test", "pw-123456789")

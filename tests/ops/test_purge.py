@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from ops.quality_hook import UNKNOWN, QualityReferences
-from ops.services import (
+from portal.ops.quality_hook import UNKNOWN, QualityReferences
+from portal.ops.services import (
     HoldError,
     legal_hold_place,
     legal_hold_release,
@@ -22,7 +22,7 @@ ACTOR = Actor.system("test")
 @pytest.fixture(autouse=True)
 def no_quality_app(monkeypatch):
     """By default the quality app says nothing is open; tests that care replace this."""
-    monkeypatch.setattr("ops.services.open_quality_references", lambda: QualityReferences(source="test"))
+    monkeypatch.setattr("portal.ops.services.open_quality_references", lambda: QualityReferences(source="test"))
 
 
 def _exists(*rows) -> list[bool]:
@@ -36,7 +36,7 @@ def test_the_default_retention_is_seven_years(settings):
 
 
 def test_dry_run_is_the_default_deletes_nothing_and_is_recorded(make_interchange, edifact_partner, hub, capsys):
-    from ops.models import PurgeRun
+    from portal.ops.models import PurgeRun
     from suppliers.models import Event
 
     old = make_interchange(partner=edifact_partner, age_days=OLD, data=b"UNB+old'")
@@ -52,7 +52,7 @@ def test_dry_run_is_the_default_deletes_nothing_and_is_recorded(make_interchange
 def test_execute_deletes_old_interchanges_files_and_messages_and_keeps_recent_ones(
         make_interchange, edifact_partner, hub, django_capture_on_commit_callbacks):
     from edi.models import InterchangeMessage
-    from ops.models import PurgeRun
+    from portal.ops.models import PurgeRun
     from suppliers.models import Event
 
     old = make_interchange(partner=edifact_partner, age_days=OLD, data=b"UNB+old'")
@@ -111,7 +111,7 @@ def test_a_hold_names_exactly_one_target(edifact_partner):
 
 def test_a_hold_placed_after_the_plan_still_wins(make_interchange, edifact_partner, monkeypatch):
     """The purge re-checks holds under lock just before deleting."""
-    from ops import services
+    from portal.ops import services
 
     old = make_interchange(partner=edifact_partner, age_days=OLD)
     real_plan = services.purge_plan
@@ -139,7 +139,7 @@ def test_an_open_quality_notice_keeps_the_interchanges_of_its_lot_asn_or_receipt
                                           state="processed")
     refs = QualityReferences(lots=frozenset({"LOT-ALPHA-A"}), asn_numbers=frozenset({"ASN-Q-1"}),
                              receipt_numbers=frozenset({"GR-Q-9"}), source="test")
-    monkeypatch.setattr("ops.services.open_quality_references", lambda: refs)
+    monkeypatch.setattr("portal.ops.services.open_quality_references", lambda: refs)
 
     run = retention_purge(actor=ACTOR, dry_run=False)
 
@@ -149,14 +149,14 @@ def test_an_open_quality_notice_keeps_the_interchanges_of_its_lot_asn_or_receipt
 
 def test_when_quality_notices_cannot_be_read_nothing_is_deleted(make_interchange, edifact_partner, monkeypatch):
     old = make_interchange(partner=edifact_partner, age_days=OLD)
-    monkeypatch.setattr("ops.services.open_quality_references", lambda: UNKNOWN)
+    monkeypatch.setattr("portal.ops.services.open_quality_references", lambda: UNKNOWN)
     run = retention_purge(actor=ACTOR, dry_run=False)
     assert _exists(old) == [True]
     assert run.kept == {"quality notices cannot be read": 1}
 
 
 def test_without_the_quality_app_the_hook_protects_nothing(settings):
-    from ops.quality_hook import open_quality_references
+    from portal.ops.quality_hook import open_quality_references
 
     settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if "quality" not in a]
     refs = open_quality_references()
@@ -213,9 +213,9 @@ def quality_notice(tenant_a):
 def test_the_real_quality_app_open_notice_keeps_its_lot(make_interchange, edifact_partner, tenant_a, quality_notice,
                                                         monkeypatch):
     from edi.models import InterchangeMessage
-    from ops.quality_hook import open_quality_references
+    from portal.ops.quality_hook import open_quality_references
 
-    monkeypatch.setattr("ops.services.open_quality_references", open_quality_references)  # the real hook
+    monkeypatch.setattr("portal.ops.services.open_quality_references", open_quality_references)  # the real hook
     quality_notice(status="open", lot="LOT-ALPHA-A", number="QN-OPEN")
     quality_notice(status="closed", lot="LOT-CLOSED", number="QN-CLOSED")
     refs = open_quality_references()
@@ -237,9 +237,9 @@ def test_attachments_of_closed_notices_go_and_of_open_ones_stay(quality_notice, 
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from ops.quality_hook import open_quality_references
+    from portal.ops.quality_hook import open_quality_references
 
-    monkeypatch.setattr("ops.services.open_quality_references", open_quality_references)
+    monkeypatch.setattr("portal.ops.services.open_quality_references", open_quality_references)
     settings.MEDIA_ROOT = str(tmp_path / "media")
     Attachment = apps.get_model("quality", "NoticeAttachment")
     attachments = []

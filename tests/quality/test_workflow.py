@@ -168,7 +168,7 @@ def test_database_keeps_quantities_and_statuses_valid(tenant_a, raise_notice):
 
 
 def test_open_notices_are_protected_from_the_retention_purge(tenant_a, tenant_b, raise_notice, engineer):
-    from ops.quality_hook import open_quality_references
+    from portal.ops.quality_hook import open_quality_references
     from suppliers.quality.retention import open_references
 
     raise_notice(tenant_a)

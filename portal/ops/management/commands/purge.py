@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from ops.services import purge_plan, retention_days, retention_purge
+from portal.ops.services import purge_plan, retention_days, retention_purge
 from suppliers.audit import Actor
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from ops.models import LegalHold, PurgeRun
+from portal.ops.models import LegalHold, PurgeRun
 
 PENDING = {"in": ("received", "archived", "parsed", "acknowledged"), "out": ("queued", "sent")}
 

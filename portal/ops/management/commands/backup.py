@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from ops.management.commands.verify_archive import build_manifest
+from portal.ops.management.commands.verify_archive import build_manifest
 
 
 def libpq_env() -> dict[str, str]:

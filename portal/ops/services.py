@@ -22,8 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ops.models import LegalHold, PurgeRun
-from ops.quality_hook import QualityReferences, open_quality_references
+from portal.ops.models import LegalHold, PurgeRun
+from portal.ops.quality_hook import QualityReferences, open_quality_references
 from suppliers.audit import Actor, as_actor, event_record
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from ops.selectors import operator_overview
+from portal.ops.selectors import operator_overview
 
 
 def operator_page(request: HttpRequest):

@@ -6,8 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from ops.models import LegalHold, PurgeRun
-from ops.services import HoldError, legal_hold_place, legal_hold_release
+from portal.ops.models import LegalHold, PurgeRun
+from portal.ops.services import HoldError, legal_hold_place, legal_hold_release
 
 
 class LegalHoldForm(forms.ModelForm):
