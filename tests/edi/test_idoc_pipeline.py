@@ -88,3 +88,20 @@ def test_erp_outbox_format(fmt, suffixes, run, hub, edifact_partner, tenant_a, s
             assert root.findtext("IDOC/E1EDL20/LIFEX") == "ASN-EDI-1"
             assert root.findtext("IDOC/E1EDL20/E1EDL24/E1EDL41/BSTNR") == tenant_a.order.number
             assert root.findtext("IDOC/E1EDL20/E1EDL24/LICHN") == "LOT-E1"
+
+
+def test_a_portal_confirmation_reaches_the_outbox_as_ordrsp(hub, tenant_a, settings, django_capture_on_commit_callbacks):
+    from suppliers import services
+
+    settings.ERP_OUTBOX_FORMAT = "both"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.purchase_order_respond(order=tenant_a.order, actor=tenant_a.admin, source="web", responses=[
+            services.LineResponse(line=tenant_a.order.lines.get(), status="rejected", reason="Allocation exhausted")])
+    [xml] = hub.erp_outbox.glob("order_response-*.xml")
+    [js] = hub.erp_outbox.glob("order_response-*.json")
+    root = etree.fromstring(xml.read_bytes())
+    assert root.tag == "ORDERS05" and root.findtext("IDOC/EDI_DC40/MESTYP") == "ORDRSP"
+    assert root.findtext("IDOC/E1EDK02/BELNR") == tenant_a.order.number
+    item = root.find("IDOC/E1EDP01")
+    assert item.findtext("ACTION") == "003" and "Allocation exhausted" in item.findtext("E1EDPT1/E1EDPT2/TDLINE")
+    assert json.loads(js.read_text())["order"] == tenant_a.order.number
