@@ -7,14 +7,14 @@ PORT   ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tsunagi
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run test test-fast bench messages chromium lint clean
+.PHONY: install run test test-fast bench soak messages chromium lint clean
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
 run: install
@@ -41,6 +41,12 @@ test-fast: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Faults and fuzzing, long (docs/benchmarks.md "Proof under load"): a worker killed mid-batch,
+# Redis restarted, the database connections cut, 100,000+ inputs per EDI reader. Each script
+# prints BENCH lines and exits non-zero when anything was lost, duplicated or crashed.
+soak: install
+	@set -e; for s in bench/soak_*.py; do echo "# $$s"; PYTHONPATH=. $(BIN)/python $$s; done
 
 messages: install
 	$(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=var --ignore=staticfiles
