@@ -47,6 +47,10 @@ def _n(value: Any, places: int = 2) -> str:
     return f"{value:.{places}f}"
 
 
+def _units(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
 def planning_overview() -> dict[str, Any]:
     """For the console's front page."""
     latest = ForecastRun.objects.filter(status=ForecastRun.Status.DONE).first()
@@ -473,19 +477,19 @@ class ReplenishmentProposalAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("quantity"), ordering="quantity")
     def quantity_display(self, obj):
-        return _n(obj.quantity)
+        return _units(obj.quantity)
 
     @admin.display(description=_("stock + on order"), ordering="position")
     def position_display(self, obj):
-        return _n(obj.position)
+        return _units(obj.position)
 
     @admin.display(description=_("reorder point"), ordering="reorder_point")
     def rop_display(self, obj):
-        return _n(obj.reorder_point)
+        return _units(obj.reorder_point)
 
     @admin.display(description=_("safety stock"))
     def ss_display(self, obj):
-        return _n(obj.safety_stock)
+        return _units(obj.safety_stock)
 
     @admin.display(description=_("purchase order"))
     def order_link(self, obj):

@@ -90,7 +90,7 @@ def pending(forecast, policy, part, plant):
 
 def test_the_queue_shows_pending_proposals(buyer, pending):
     page = login(buyer).get(QUEUE).content.decode()
-    assert pending.part.buyer_part_number in page and f"{pending.quantity.normalize():f}" in page
+    assert pending.part.buyer_part_number in page and f"{pending.quantity:,.0f}" in page
     detail = login(buyer).get(reverse("admin:planning_replenishmentproposal_change", args=[pending.pk]))
     assert detail.status_code == 200 and "safety stock = z × σ × √weeks" in detail.content.decode()
 
