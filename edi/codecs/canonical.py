@@ -317,7 +317,8 @@ def validate_document(doc: Any) -> list[str]:
     """
     if not isinstance(doc, dict):
         return ["document: must be an object"]
-    spec = _SPECS.get(doc.get("type"))  # type: ignore[arg-type]
+    kind = doc.get("type")
+    spec = _SPECS.get(kind) if isinstance(kind, str) else None
     if spec is None:
         return [f"type: must be one of {', '.join(DOCUMENT_TYPES)}"]
     problems: list[str] = []

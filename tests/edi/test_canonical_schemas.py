@@ -82,3 +82,10 @@ def test_semantic_rules_the_schema_cannot_say() -> None:
     assert "lines: line numbers are not unique" in problems
     assert any("no package 'Q'" in p for p in problems)
     assert any("no line '9'" in p for p in problems)
+
+
+@pytest.mark.parametrize("kind", [{}, [], None, 3, "nonsense"])
+def test_a_type_that_is_not_a_known_name_is_a_finding_not_a_crash(kind):
+    from edi.codecs.canonical import validate_document
+
+    assert validate_document({"type": kind}) == [validate_document({"type": "nonsense"})[0]]
