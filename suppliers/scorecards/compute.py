@@ -45,57 +45,56 @@ def _kpi_list(codes: list[str]) -> str:
 
 
 def partials(rules: Rules, scope: Scope) -> tuple[str, tuple]:
-    """(s_id, m, mi, kpi, units, ok, qa, qb) from every family; several rows per key may occur."""
+    """(s_id, m, kpi, units, ok, qa, qb) from every family; several rows per key may occur."""
     parts: list[str] = []
     params: list[Any] = []
 
+    def grouped(rows: str, select: str) -> str:
+        m = facts.month_sql("v.day")
+        return f"SELECT v.s_id, {m} AS m, {select} FROM ({rows}) v GROUP BY v.s_id, {m}"
+
     rows, p = facts.delivery_rows(rules, scope)
+    monthly = grouped(rows, "COUNT(*) AS n, SUM(v.has_asn) AS n_asn, SUM(v.on_time) AS on_time, "
+                            "SUM(v.asn_timely) AS asn_timely, SUM(v.asn_accurate) AS asn_accurate, "
+                            "SUM(v.received) AS received, SUM(v.rejected) AS rejected, "
+                            "SUM(CASE WHEN v.rejected > 0 THEN 0 ELSE 1 END) AS clean")
     delivery_kpis = [kpis.ON_TIME, kpis.ASN_TIMELINESS, kpis.ASN_ACCURACY, kpis.QUALITY]
     parts.append(
-        "SELECT d.s_id, d.m, d.mi, k.kpi, "
+        "SELECT d.s_id, d.m, k.kpi, "
         f"CASE k.kpi WHEN '{kpis.ASN_ACCURACY}' THEN d.n_asn ELSE d.n END AS units, "
         f"CASE k.kpi WHEN '{kpis.ON_TIME}' THEN d.on_time WHEN '{kpis.ASN_TIMELINESS}' THEN d.asn_timely "
         f"WHEN '{kpis.ASN_ACCURACY}' THEN d.asn_accurate ELSE d.clean END AS ok, "
         f"CASE k.kpi WHEN '{kpis.QUALITY}' THEN d.received ELSE 0 END AS qa, "
         f"CASE k.kpi WHEN '{kpis.QUALITY}' THEN d.rejected ELSE 0 END AS qb "
-        "FROM (SELECT v.s_id, v.m, v.mi, COUNT(*) AS n, SUM(v.has_asn) AS n_asn, SUM(v.on_time) AS on_time, "
-        "SUM(v.asn_timely) AS asn_timely, SUM(v.asn_accurate) AS asn_accurate, SUM(v.received) AS received, "
-        "SUM(CASE WHEN v.rejected > 0 THEN 0 ELSE 1 END) AS clean, "
-        f"SUM(v.rejected) AS rejected FROM ({rows}) v GROUP BY v.s_id, v.m, v.mi) d "
-        f"CROSS JOIN ({_kpi_list(delivery_kpis)}) k"
+        f"FROM ({monthly}) d CROSS JOIN ({_kpi_list(delivery_kpis)}) k"
     )
     params += p
 
     rows, p = facts.order_line_rows(rules, scope)
-    parts.append(f"SELECT v.s_id, v.m, v.mi, '{kpis.QUANTITY}' AS kpi, COUNT(*) AS units, SUM(v.ok) AS ok, "
-                 f"0 AS qa, 0 AS qb FROM ({rows}) v GROUP BY v.s_id, v.m, v.mi")
+    parts.append(grouped(rows, f"'{kpis.QUANTITY}' AS kpi, COUNT(*) AS units, SUM(v.ok) AS ok, 0 AS qa, 0 AS qb"))
     params += p
 
     rows, p = facts.order_rows(rules, scope)
-    parts.append(f"SELECT v.s_id, v.m, v.mi, '{kpis.RESPONSE}' AS kpi, SUM(v.counted) AS units, SUM(v.ok) AS ok, "
-                 "CAST(SUM(CASE WHEN v.hours IS NULL THEN 0 ELSE v.hours END) AS DECIMAL(20, 3)) AS qa, "
-                 "SUM(CASE WHEN v.hours IS NULL THEN 0 ELSE 1 END) AS qb "
-                 f"FROM ({rows}) v GROUP BY v.s_id, v.m, v.mi")
+    parts.append(grouped(rows, f"'{kpis.RESPONSE}' AS kpi, SUM(v.counted) AS units, SUM(v.ok) AS ok, "
+                               "CAST(SUM(CASE WHEN v.hours IS NULL THEN 0 ELSE v.hours END) AS DECIMAL(20, 3)) AS qa, "
+                               "SUM(CASE WHEN v.hours IS NULL THEN 0 ELSE 1 END) AS qb"))
     params += p
 
     bucket = facts.bucket_rows(rules, scope)
     if bucket is not None:
         rows, p = bucket
-        parts.append(f"SELECT v.s_id, v.m, v.mi, '{kpis.FORECAST_COMMIT}' AS kpi, COUNT(*) AS units, "
-                     "SUM(v.ok) AS ok, SUM(v.forecast) AS qa, SUM(v.committed) AS qb "
-                     f"FROM ({rows}) v GROUP BY v.s_id, v.m, v.mi")
+        parts.append(grouped(rows, f"'{kpis.FORECAST_COMMIT}' AS kpi, COUNT(*) AS units, SUM(v.ok) AS ok, "
+                                   "SUM(v.forecast) AS qa, SUM(v.committed) AS qb"))
         params += p
 
     rows, p = facts.invoice_line_rows(rules, scope)
-    parts.append(f"SELECT v.s_id, v.m, v.mi, '{kpis.PRICE}' AS kpi, COUNT(*) AS units, SUM(v.ok) AS ok, "
-                 f"0 AS qa, 0 AS qb FROM ({rows}) v GROUP BY v.s_id, v.m, v.mi")
+    parts.append(grouped(rows, f"'{kpis.PRICE}' AS kpi, COUNT(*) AS units, SUM(v.ok) AS ok, 0 AS qa, 0 AS qb"))
     params += p
 
     notices = facts.notice_rows(rules, scope)
     if notices is not None:
         rows, p = notices
-        parts.append(f"SELECT v.s_id, v.m, v.mi, '{kpis.QUALITY}' AS kpi, 0 AS units, 0 AS ok, 0 AS qa, "
-                     f"SUM(v.excess) AS qb FROM ({rows}) v GROUP BY v.s_id, v.m, v.mi")
+        parts.append(grouped(rows, f"'{kpis.QUALITY}' AS kpi, 0 AS units, 0 AS ok, 0 AS qa, SUM(v.excess) AS qb"))
         params += p
 
     return " UNION ALL ".join(parts), tuple(params)
@@ -123,65 +122,116 @@ def _weight_sql(rules: Rules) -> str:
 
 def _tune(cursor) -> None:
     if connection.vendor == "postgresql":
-        # Sorts and hashes of a full recompute fit in memory; only this transaction is affected.
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [getattr(settings, "SCORECARDS_WORK_MEM", "256MB")])
+        # Sorts and hashes of a full recompute fit in memory, and no JIT (compiling these wide plans
+        # costs more than it saves); only this transaction is affected.
+        cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+                       [getattr(settings, "SCORECARDS_WORK_MEM", "256MB")])
+
+
+STAGING = ("scorecards_month", "scorecards_rolling", "scorecards_new", "scorecards_cards")
 
 
 def compute(*, run: ScorecardRun) -> dict[str, int]:
-    """Replace the results of the run's scope. Must run inside a transaction (the caller's)."""
+    """Bring the results of the run's scope up to date. Must run inside a transaction (the caller's).
+
+    Everything is computed into temporary tables, then only the differences are written: a
+    recompute of unchanged data changes no row (and says so in its counts), which is both the
+    reproducibility check and what keeps a nightly run cheap.
+    """
     rules = Rules.from_snapshot(run.parameters, as_of=run.as_of)
     first_i, last_i = month_index(run.first_month), month_index(run.last_month)
     monthly_first_i = first_i - (kpis.ROLLING_MONTHS - 1)
     scope = Scope(since=month_of_index(monthly_first_i), until=month_of_index(last_i + 1), supplier_id=run.supplier_id)
-    kr, sc = _q(KpiResult), _q(Scorecard)
-    only = " AND supplier_id = %s" if run.supplier_id else ""
-    who = [run.supplier_id] if run.supplier_id else []
     counts: dict[str, int] = {}
     with connection.cursor() as cur:
         _tune(cur)
-        for table in (kr, sc):
-            cur.execute(f"DELETE FROM {table} WHERE period = %s AND month_index BETWEEN %s AND %s{only}",
-                        [kpis.MONTH, monthly_first_i, last_i, *who])
-            cur.execute(f"DELETE FROM {table} WHERE period = %s AND month_index BETWEEN %s AND %s{only}",
-                        [kpis.ROLLING, first_i, last_i, *who])
+        for table in STAGING:
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
 
+        # 1. Monthly inputs. A CREATE TABLE AS, because PostgreSQL runs that on several cores
+        #    (never an INSERT ... SELECT).
         union, params = partials(rules, scope)
         cur.execute(
-            f"INSERT INTO {kr} (run_id, supplier_id, period, month, month_index, kpi, units, ok_units, qa, qb) "
-            f"SELECT %s, u.s_id, %s, u.m, u.mi, u.kpi, SUM(u.units), SUM(u.ok), SUM(u.qa), SUM(u.qb) "
-            f"FROM ({union}) u GROUP BY u.s_id, u.m, u.mi, u.kpi HAVING SUM(u.units) > 0 OR SUM(u.qb) > 0",
-            [run.pk, kpis.MONTH, *params],
+            f"CREATE TEMPORARY TABLE scorecards_month AS SELECT t.s_id, t.m, {facts.month_index_sql('t.m')} AS mi, "
+            "t.kpi, t.units, t.ok_units, t.qa, t.qb FROM (SELECT u.s_id, u.m, u.kpi, SUM(u.units) AS units, "
+            "SUM(u.ok) AS ok_units, ROUND(SUM(u.qa), 3) AS qa, ROUND(SUM(u.qb), 3) AS qb "
+            f"FROM ({union}) u GROUP BY u.s_id, u.m, u.kpi HAVING SUM(u.units) > 0 OR SUM(u.qb) > 0) t",
+            params,
         )
-        counts["monthly_kpis"] = cur.rowcount
-
+        # 2. Rolling 12 months: sums of the monthly inputs (never averages of averages).
         window = " UNION ALL ".join("SELECT %s AS month, %s AS mi" for _ in range(first_i, last_i + 1))
         window_params: list[Any] = []
         for i in range(first_i, last_i + 1):
             window_params += [connection.ops.adapt_datefield_value(month_of_index(i)), i]
         cur.execute(
-            f"INSERT INTO {kr} (run_id, supplier_id, period, month, month_index, kpi, units, ok_units, qa, qb) "
-            f"SELECT %s, r.supplier_id, %s, w.month, w.mi, r.kpi, SUM(r.units), SUM(r.ok_units), SUM(r.qa), SUM(r.qb) "
-            f"FROM {kr} r JOIN ({window}) w ON r.month_index > w.mi - {kpis.ROLLING_MONTHS} AND r.month_index <= w.mi "
-            f"WHERE r.run_id = %s AND r.period = %s GROUP BY r.supplier_id, w.month, w.mi, r.kpi",
-            [run.pk, kpis.ROLLING, *window_params, run.pk, kpis.MONTH],
+            "CREATE TEMPORARY TABLE scorecards_rolling AS SELECT r.s_id, w.month AS m, w.mi, r.kpi, "
+            "SUM(r.units) AS units, SUM(r.ok_units) AS ok_units, SUM(r.qa) AS qa, SUM(r.qb) AS qb "
+            f"FROM scorecards_month r JOIN ({window}) w ON r.mi > w.mi - {kpis.ROLLING_MONTHS} AND r.mi <= w.mi "
+            "GROUP BY r.s_id, w.month, w.mi, r.kpi",
+            window_params,
         )
-        counts["rolling_kpis"] = cur.rowcount
-
+        # 3. Value and score of every row, from its own inputs.
         value, score = _value_sql(rules)
-        cur.execute(f"UPDATE {kr} SET value = {value}, score = {score} WHERE run_id = %s", [run.pk])
-
+        each = f"s_id, m, mi, kpi, units, ok_units, qa, qb, {value} AS value, {score} AS score"
+        cur.execute(
+            f"CREATE TEMPORARY TABLE scorecards_new AS SELECT '{kpis.MONTH}' AS period, {each} FROM scorecards_month "
+            f"UNION ALL SELECT '{kpis.ROLLING}' AS period, {each} FROM scorecards_rolling"
+        )
+        # 4. The weighted score and grade over the KPIs with evidence.
         weight = _weight_sql(rules)
         g = rules.grades
         cur.execute(
-            f"INSERT INTO {sc} (run_id, supplier_id, period, month, month_index, score, grade, weight_counted, "
-            f"kpis_counted) SELECT %s, t.supplier_id, t.period, t.month, t.month_index, t.score, "
+            "CREATE TEMPORARY TABLE scorecards_cards AS SELECT t.s_id, t.period, t.m, t.mi, t.score, "
             f"CASE WHEN t.score >= {_lit(g['A'])} THEN 'A' WHEN t.score >= {_lit(g['B'])} THEN 'B' "
-            f"WHEN t.score >= {_lit(g['C'])} THEN 'C' ELSE 'D' END, "
-            f"t.w, t.k FROM (SELECT r.supplier_id, r.period, r.month, r.month_index, "
+            f"WHEN t.score >= {_lit(g['C'])} THEN 'C' ELSE 'D' END AS grade, t.w, t.k "
+            "FROM (SELECT r.s_id, r.period, r.m, r.mi, "
             f"ROUND(SUM(r.score * {weight}) / SUM({weight}), 2) AS score, SUM({weight}) AS w, COUNT(*) AS k "
-            f"FROM {kr} r WHERE r.run_id = %s AND r.score IS NOT NULL AND {weight} > 0 "
-            f"GROUP BY r.supplier_id, r.period, r.month, r.month_index) t",
-            [run.pk, run.pk],
+            f"FROM scorecards_new r WHERE r.score IS NOT NULL AND {weight} > 0 "
+            "GROUP BY r.s_id, r.period, r.m, r.mi) t"
         )
-        counts["scorecards"] = cur.rowcount
+        if connection.vendor == "postgresql":
+            # Temporary tables get no statistics by themselves; without them the joins below go
+            # row by row.
+            for table in ("scorecards_new", "scorecards_cards"):
+                cur.execute(f"ANALYZE {table}")
+        # 5. Write the differences.
+        in_scope = ("((period = %s AND month_index BETWEEN %s AND %s) OR (period = %s AND month_index BETWEEN %s AND %s))"
+                    + (" AND supplier_id = %s" if run.supplier_id else ""))
+        scope_params = [kpis.MONTH, monthly_first_i, last_i, kpis.ROLLING, first_i, last_i]
+        scope_params += [run.supplier_id] if run.supplier_id else []
+        counts.update(_sync(cur, KpiResult, "scorecards_new", run=run, keys=["kpi"], in_scope=in_scope,
+                            scope_params=scope_params, values={"month_index": "mi", "units": "units", "ok_units": "ok_units",
+                                                               "qa": "qa", "qb": "qb", "value": "value", "score": "score"},
+                            label="kpis"))
+        counts.update(_sync(cur, Scorecard, "scorecards_cards", run=run, keys=[], in_scope=in_scope,
+                            scope_params=scope_params, values={"month_index": "mi", "score": "score", "grade": "grade",
+                                                               "weight_counted": "w", "kpis_counted": "k"},
+                            label="scorecards"))
+        cur.execute("SELECT (SELECT COUNT(*) FROM scorecards_month), (SELECT COUNT(*) FROM scorecards_rolling), "
+                    "(SELECT COUNT(*) FROM scorecards_cards)")
+        counts["monthly_kpis"], counts["rolling_kpis"], counts["scorecards"] = (int(n) for n in cur.fetchone())
+        for table in STAGING:
+            cur.execute(f"DROP TABLE {table}")
     return counts
+
+
+def _sync(cur, model, staging: str, *, run: ScorecardRun, keys: list[str], in_scope: str, scope_params: list,
+          values: dict[str, str], label: str) -> dict[str, int]:
+    """Make ``model``'s rows in scope equal to ``staging``: update rows whose figures changed,
+    insert new ones, delete the ones no longer there. Unchanged rows keep the run that wrote them."""
+    t = _q(model)
+    match = " AND ".join([f"{t}.supplier_id = s.s_id", f"{t}.period = s.period", f"{t}.month = s.m"]
+                         + [f"{t}.{k} = s.{k}" for k in keys])
+    differs = " OR ".join(f"{t}.{col} IS DISTINCT FROM s.{src}" for col, src in values.items())
+    cur.execute(f"UPDATE {t} SET run_id = %s, " + ", ".join(f"{col} = s.{src}" for col, src in values.items())
+                + f" FROM {staging} s WHERE {match} AND ({differs})", [run.pk])
+    changed = cur.rowcount
+    cols = ["run_id", "supplier_id", "period", "month", *keys, *values]
+    srcs = ["%s", "s.s_id", "s.period", "s.m", *[f"s.{k}" for k in keys], *[f"s.{src}" for src in values.values()]]
+    exists = match.replace(f"{t}.", "x.")
+    cur.execute(f"INSERT INTO {t} ({', '.join(cols)}) SELECT {', '.join(srcs)} FROM {staging} s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {t} x WHERE {exists})", [run.pk])
+    added = cur.rowcount
+    cur.execute(f"DELETE FROM {t} WHERE {in_scope} AND NOT EXISTS (SELECT 1 FROM {staging} s WHERE {match})",
+                scope_params)
+    return {f"{label}_changed": changed, f"{label}_added": added, f"{label}_removed": cur.rowcount}

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import NotSupportedError
+from django.db import NotSupportedError, connection
 from django.db.models import (
     Case,
     CharField,
@@ -24,7 +24,7 @@ from django.db.models import (
     DateTimeField,
     DecimalField,
     F,
-    FloatField,
+    FilteredRelation,
     Func,
     IntegerField,
     OuterRef,
@@ -34,16 +34,12 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import (
     Abs,
     Cast,
     Coalesce,
-    ExtractMonth,
-    ExtractYear,
     TruncDate,
-    TruncMonth,
 )
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -129,29 +125,37 @@ class AddDays(Func):
         return f"date({sql}, '{self.days:+d} days')", params
 
 
-class HoursBetween(Func):
-    """Hours from ``earlier`` to ``later`` (two timestamps), as a float."""
+# Plain-SQL pieces for the layers around the querysets (only PostgreSQL and SQLite are supported).
 
-    output_field = FloatField()
-
-    def as_sql(self, compiler, connection, **extra):  # pragma: no cover - other databases
-        raise NotSupportedError("Scorecards run on PostgreSQL or SQLite.")
-
-    def as_postgresql(self, compiler, connection, **extra):
-        (later, lp), (earlier, ep) = (compiler.compile(e) for e in self.source_expressions)
-        return f"(EXTRACT(EPOCH FROM ({later} - {earlier}))::float8 / 3600.0)", (*lp, *ep)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        (later, lp), (earlier, ep) = (compiler.compile(e) for e in self.source_expressions)
-        return f"((julianday({later}) - julianday({earlier})) * 24.0)", (*lp, *ep)
+def month_sql(expr: str) -> str:
+    """The first day of the month of a date column, as a date."""
+    if connection.vendor == "postgresql":
+        return f"CAST(DATE_TRUNC('month', CAST({expr} AS TIMESTAMP)) AS DATE)"
+    return f"strftime('%%Y-%%m-01', {expr})"
 
 
-def _month(expr) -> dict[str, Any]:
-    """The month (first day, local time for timestamps) and its index year*12+month-1."""
-    return {
-        "m": TruncMonth(expr, output_field=DateField()),
-        "mi": ExtractYear(expr) * 12 + ExtractMonth(expr) - 1,
-    }
+def month_index_sql(expr: str) -> str:
+    """year * 12 + month - 1 of a date column."""
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {expr}) * 12 + EXTRACT(MONTH FROM {expr}) - 1 AS INTEGER)"
+    return f"(CAST(strftime('%%Y', {expr}) AS INTEGER) * 12 + CAST(strftime('%%m', {expr}) AS INTEGER) - 1)"
+
+
+def hours_sql(later: str, earlier: str) -> str:
+    """Hours between two timestamp columns."""
+    if connection.vendor == "postgresql":
+        return f"(EXTRACT(EPOCH FROM ({later} - {earlier}))::float8 / 3600.0)"
+    return f"((julianday({later}) - julianday({earlier})) * 24.0)"
+
+
+def fence() -> str:
+    """Appended to a subquery: computed once, not inlined into the query around it."""
+    return " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
+
+
+def moment_param(value: datetime) -> Any:
+    """A timestamp as a query parameter compared with stored timestamps."""
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _flag(condition: Q | Any) -> Case:
@@ -159,7 +163,8 @@ def _flag(condition: Q | Any) -> Case:
 
 
 def _sql(qs: QuerySet) -> tuple[str, tuple]:
-    sql, params = qs.query.sql_with_params()
+    # No ORDER BY inside: the models' default orderings would sort a million rows for nothing.
+    sql, params = qs.order_by().query.sql_with_params()
     return sql, tuple(params)
 
 
@@ -172,32 +177,37 @@ def _between(expr, low, high) -> Q:
 def delivery_rows(rules: Rules, scope: Scope) -> tuple[str, tuple]:
     """One row per goods receipt line received in scope, with its verdicts.
 
-    Columns: s_id, m, mi, pk, on_time, has_asn, asn_timely, asn_accurate, received, rejected
-    (and, with ``detail``, what the evidence pages show).
+    Columns: s_id, day (received on), pk, on_time, has_asn, asn_timely, asn_accurate, received,
+    rejected; with ``detail``, also what the evidence pages show.
+
+    ASN accuracy is judged per receipt line, which is per lot: the line is on the ASN, for the
+    same part, its lot is one the ASN line named, and the quantity received equals what the ASN
+    said for that lot (for a line without a lot: for the ASN line), within the tolerance.
     """
-    qs = GoodsReceiptLine.objects.filter(received_on__gte=scope.since, received_on__lt=scope.until)
+    qs = GoodsReceiptLine.objects.filter(received_on__gte=scope.since, received_on__lt=scope.until,
+                                         received_on__lte=rules.as_of_date)
     if scope.supplier_id is not None:
         qs = qs.filter(receipt__supplier_id=scope.supplier_id)
     due = Coalesce(F("order_line__confirmed_date"), F("order_line__requested_date"))
     tol = rules.quantity_tolerance
-    lot_on_asn = apps.get_model("suppliers", "DespatchLot").objects.filter(
-        line_id=OuterRef("advice_line_id"), lot=OuterRef("lot"))
-    qs = qs.annotate(lot_named=_exists_flag(lot_on_asn))
+    qs = qs.annotate(asn_lot=FilteredRelation("advice_line__lots", condition=Q(advice_line__lots__lot=F("lot"))))
+    announced = Case(When(lot="", then=F("advice_line__quantity")), default=F("asn_lot__quantity"), output_field=QTY)
     qs = qs.annotate(
-        s_id=F("receipt__supplier_id"), **_month("received_on"), due=due,
+        s_id=F("receipt__supplier_id"), day=F("received_on"),
         on_time=_flag(Q(received_on__gte=AddDays(due, -rules.early_days))
                       & Q(received_on__lte=AddDays(due, rules.late_days))),
         has_asn=_flag(Q(receipt__advice__isnull=False) | Q(advice_line__isnull=False)),
         asn_timely=_flag(Q(receipt__advice__submitted_at__isnull=False) & LessThanOrEqual(
             TruncDate("receipt__advice__submitted_at"), AddDays(F("received_on"), -rules.asn_lead_days))),
-        asn_line_ok=_flag(Q(advice_line__isnull=False) & Q(advice_line__part_id=F("part_id"))
-                          & (Q(lot="") | Q(lot_named=1))),
-        asn_quantity=F("advice_line__quantity"),
-        asn_received=Window(Sum("received_quantity"), partition_by=[F("receipt_id"), F("advice_line_id")]),
+        announced=announced,
         received=F("received_quantity"), rejected=F("rejected_quantity"),
+    ).annotate(
+        asn_accurate=_flag(Q(advice_line__isnull=False) & Q(advice_line__part_id=F("part_id"))
+                           & (Q(lot="") | Q(asn_lot__id__isnull=False))
+                           & Q(received_quantity__gte=F("announced") * Value(1 - tol))
+                           & Q(received_quantity__lte=F("announced") * Value(1 + tol))),
     )
-    columns = ["s_id", "m", "mi", "pk", "on_time", "has_asn", "asn_timely", "asn_line_ok", "asn_quantity",
-               "asn_received", "received", "rejected"]
+    columns = ["s_id", "day", "pk", "on_time", "has_asn", "asn_timely", "asn_accurate", "received", "rejected"]
     if scope.detail:
         qs = qs.annotate(
             receipt_number=F("receipt__number"), receipt_pk=F("receipt_id"), order_number=F("order_line__order__number"),
@@ -205,15 +215,13 @@ def delivery_rows(rules: Rules, scope: Scope) -> tuple[str, tuple]:
             part_number=F("part__buyer_part_number"), asn_number=F("receipt__advice__number"),
             asn_pk=F("receipt__advice_id"), asn_submitted_at=F("receipt__advice__submitted_at"),
             requested_date=F("order_line__requested_date"), confirmed_date=F("order_line__confirmed_date"),
-            part_ok=_flag(Q(advice_line__part_id=F("part_id"))), unit=F("order_line__unit"),
+            on_asn=_flag(Q(advice_line__isnull=False)), part_ok=_flag(Q(advice_line__part_id=F("part_id"))),
+            lot_named=_flag(Q(asn_lot__id__isnull=False)), unit=F("order_line__unit"), due=due,
         )
         columns += ["received_on", "due", "lot", "receipt_number", "receipt_pk", "line_no", "order_number", "order_pk",
                     "order_line_no", "part_number", "asn_number", "asn_pk", "asn_submitted_at", "requested_date",
-                    "confirmed_date", "part_ok", "lot_named", "unit"]
-    inner, params = _sql(qs.values(*columns))
-    accurate = (f"CASE WHEN f.asn_line_ok = 1 AND f.asn_received >= f.asn_quantity * {_lit(1 - tol)} "
-                f"AND f.asn_received <= f.asn_quantity * {_lit(1 + tol)} THEN 1 ELSE 0 END")
-    return f"SELECT f.*, {accurate} AS asn_accurate FROM ({inner}) f", params
+                    "confirmed_date", "on_asn", "part_ok", "lot_named", "unit", "announced"]
+    return _sql(qs.values(*columns))
 
 
 def _exists_flag(qs: QuerySet):
@@ -233,31 +241,42 @@ def order_line_rows(rules: Rules, scope: Scope) -> tuple[str, tuple]:
     """One row per purchase order line due in scope (and before ``as_of``): received in total
     against the confirmed (else ordered) quantity. Cancelled and rejected lines do not count.
 
-    Columns: s_id, m, mi, pk, expected, received, ok.
+    Columns: s_id, day (due), pk, expected, received, ok.
     """
     last_due = min(scope.until, rules.as_of_date - timedelta(days=rules.late_days))
     due = Coalesce(F("confirmed_date"), F("requested_date"))
+    # Due = the confirmed date, else the requested one; written on the columns themselves (not on
+    # COALESCE) so that PostgreSQL estimates how many lines qualify and picks hash joins.
+    due_in_scope = (Q(confirmed_date__gte=scope.since, confirmed_date__lt=last_due)
+                    | Q(confirmed_date__isnull=True, requested_date__gte=scope.since, requested_date__lt=last_due))
     qs = (PurchaseOrderLine.objects
-          .filter(cancelled=False)
+          .filter(due_in_scope, Q(confirmed_quantity__isnull=True) | Q(confirmed_quantity__gt=0), cancelled=False)
           .exclude(confirmation=PurchaseOrderLine.Confirmation.REJECTED)
-          .exclude(order__status__in=[PurchaseOrder.Status.DRAFT, PurchaseOrder.Status.CANCELLED])
-          .alias(due_on=due).filter(due_on__gte=scope.since, due_on__lt=last_due))
+          .exclude(order__status__in=[PurchaseOrder.Status.DRAFT, PurchaseOrder.Status.CANCELLED]))
     if scope.supplier_id is not None:
         qs = qs.filter(order__supplier_id=scope.supplier_id)
     expected = Coalesce(F("confirmed_quantity"), F("quantity"))
-    tol = rules.quantity_tolerance
-    qs = (qs.alias(expected_qty=expected).filter(expected_qty__gt=0)
-          .annotate(s_id=F("order__supplier_id"), **_month(due), expected=expected,
-                    received=Coalesce(Sum("receipt_lines__received_quantity"), Value(Decimal(0)), output_field=QTY))
-          .annotate(ok=_flag(Q(received__gte=F("expected") * Value(1 - tol))
-                             & Q(received__lte=F("expected") * Value(1 + tol)))))
-    columns = ["s_id", "m", "mi", "pk", "expected", "received", "ok"]
+    qs = qs.annotate(s_id=F("order__supplier_id"), day=due, expected=expected)
+    columns = ["s_id", "day", "pk", "expected"]
     if scope.detail:
         qs = qs.annotate(order_number=F("order__number"), order_pk=F("order_id"), part_number=F("part__buyer_part_number"),
                          due=due)
         columns += ["order_number", "order_pk", "line_no", "part_number", "quantity", "confirmed_quantity", "unit",
                     "requested_date", "confirmed_date", "due", "confirmation"]
-    return _sql(qs.values(*columns))
+    inner, params = _sql(qs.values(*columns))
+    # Received per order line, summed once over the receipt lines (a hash join, not a lookup per line).
+    grl = connection.ops.quote_name(GoodsReceiptLine._meta.db_table)
+    only, rparams = " WHERE r.received_on <= %s", [connection.ops.adapt_datefield_value(rules.as_of_date)]
+    if scope.supplier_id is not None:
+        only += f" AND r.order_line_id IN (SELECT f0.pk FROM ({inner}) f0)"
+        rparams += params
+    tol = rules.quantity_tolerance
+    received = "CASE WHEN r.received IS NULL THEN 0 ELSE r.received END"
+    sql = (f"SELECT f.*, {received} AS received, CASE WHEN {received} >= f.expected * {_lit(1 - tol)} "
+           f"AND {received} <= f.expected * {_lit(1 + tol)} THEN 1 ELSE 0 END AS ok "
+           f"FROM ({inner}) f LEFT JOIN (SELECT r.order_line_id, SUM(r.received_quantity) AS received "
+           f"FROM {grl} r{only} GROUP BY r.order_line_id) r ON r.order_line_id = f.pk")
+    return sql, (*params, *rparams)
 
 
 # --- orders sent: response time --------------------------------------------------------------
@@ -269,7 +288,7 @@ def order_rows(rules: Rules, scope: Scope) -> tuple[str, tuple]:
     or rejected (a buyer may record a confirmation given by telephone), whichever came first.
     An order not answered yet and still inside the target time at ``as_of`` does not count yet.
 
-    Columns: s_id, m, mi, pk, hours (to the answer, null if none), counted, ok.
+    Columns: s_id, day (sent), pk, hours (to the answer, null if none), counted, ok.
     """
     since, until = _local_bounds(scope)
     qs = (PurchaseOrder.objects.exclude(status=PurchaseOrder.Status.DRAFT)
@@ -277,31 +296,30 @@ def order_rows(rules: Rules, scope: Scope) -> tuple[str, tuple]:
     if scope.supplier_id is not None:
         qs = qs.filter(supplier_id=scope.supplier_id)
     ct = ContentType.objects.get_for_model(PurchaseOrder)
-    response = (OrderResponse.objects.filter(order_id=OuterRef("pk"), created_at__gte=OuterRef("issued_at"),
-                                             created_at__lte=rules.as_of)
-                .order_by("created_at").values("created_at")[:1])
     event = (Event.objects.filter(content_type_id=ct.pk, object_id=Cast(OuterRef("pk"), CharField()),
                                   verb__in=["po.confirmed", "po.rejected"], occurred_at__gte=OuterRef("issued_at"),
                                   occurred_at__lte=rules.as_of)
              .order_by("occurred_at").values("occurred_at")[:1])
-    as_of = Value(rules.as_of, output_field=DateTimeField())
-    qs = qs.annotate(
-        s_id=F("supplier_id"), **_month("issued_at"),
-        response_hours=HoursBetween(Subquery(response, output_field=DateTimeField()), F("issued_at")),
-        event_hours=HoursBetween(Subquery(event, output_field=DateTimeField()), F("issued_at")),
-        age_hours=HoursBetween(as_of, F("issued_at")),
-    )
-    columns = ["s_id", "m", "mi", "pk", "response_hours", "event_hours", "age_hours"]
+    response = (OrderResponse.objects.filter(order_id=OuterRef("pk"), created_at__gte=OuterRef("issued_at"),
+                                             created_at__lte=rules.as_of)
+                .order_by("created_at").values("created_at")[:1])
+    qs = qs.annotate(s_id=F("supplier_id"), day=TruncDate("issued_at"),
+                     first_response=Subquery(response, output_field=DateTimeField()),
+                     first_event=Subquery(event, output_field=DateTimeField()))
+    columns = ["s_id", "day", "pk", "issued_at", "first_response", "first_event"]
     if scope.detail:
-        columns += ["number", "revision", "order_date", "issued_at", "status"]
+        columns += ["number", "revision", "order_date", "status"]
+    # The fence keeps the database from copying the two subqueries into every expression above.
     inner, params = _sql(qs.values(*columns))
+    inner += fence()
     target = int(rules.response_hours)
-    hours = ("CASE WHEN f.response_hours IS NULL THEN f.event_hours WHEN f.event_hours IS NULL THEN f.response_hours "
-             "WHEN f.event_hours < f.response_hours THEN f.event_hours ELSE f.response_hours END")
+    first = ("CASE WHEN f.first_response IS NULL THEN f.first_event WHEN f.first_event IS NULL THEN f.first_response "
+             "WHEN f.first_event < f.first_response THEN f.first_event ELSE f.first_response END")
     sql = (f"SELECT g.*, CASE WHEN g.hours IS NOT NULL OR g.age_hours > {target} THEN 1 ELSE 0 END AS counted, "
            f"CASE WHEN g.hours IS NOT NULL AND g.hours <= {target} THEN 1 ELSE 0 END AS ok "
-           f"FROM (SELECT f.*, {hours} AS hours FROM ({inner}) f) g")
-    return sql, params
+           f"FROM (SELECT f.*, {hours_sql(first, 'f.issued_at')} AS hours, {hours_sql('%s', 'f.issued_at')} AS age_hours "
+           f"FROM ({inner}) f) g")
+    return sql, (moment_param(rules.as_of), *params)
 
 
 def _local_bounds(scope: Scope) -> tuple[datetime, datetime]:
@@ -332,13 +350,13 @@ def bucket_rows(rules: Rules, scope: Scope) -> tuple[str, tuple] | None:
     if scope.supplier_id is not None:
         qs = qs.filter(line__version__supplier_id=scope.supplier_id)
     qs = qs.annotate(
-        s_id=F("line__version__supplier_id"), **_month("line__version__published_at"),
+        s_id=F("line__version__supplier_id"), day=TruncDate("line__version__published_at"),
         forecast=F("quantity"),
         committed=Case(When(committed_quantity__gte=F("quantity"), then=F("quantity")),
                        default=Coalesce(F("committed_quantity"), Value(Decimal(0))), output_field=QTY),
         ok=_flag(Q(committed_quantity__gte=F("quantity"))),
     )
-    columns = ["s_id", "m", "mi", "pk", "forecast", "committed", "ok"]
+    columns = ["s_id", "day", "pk", "forecast", "committed", "ok"]
     if scope.detail:
         qs = qs.annotate(version_number=F("line__version__number"), version_pk=F("line__version_id"),
                          published_at=F("line__version__published_at"), part_number=F("line__part__buyer_part_number"),
@@ -365,11 +383,11 @@ def invoice_line_rows(rules: Rules, scope: Scope) -> tuple[str, tuple]:
     tol = rules.price_tolerance
     po_price = F("order_line__price")
     qs = qs.annotate(
-        s_id=F("invoice__supplier_id"), **_month("invoice__invoice_date"), order_price=po_price,
+        s_id=F("invoice__supplier_id"), day=F("invoice__invoice_date"), order_price=po_price,
         ok=_flag(Q(invoice__currency=F("order_line__order__currency"))
                  & LessThanOrEqual(Abs(F("price") - po_price), po_price * Value(tol))),
     )
-    columns = ["s_id", "m", "mi", "pk", "ok"]
+    columns = ["s_id", "day", "pk", "ok"]
     if scope.detail:
         qs = qs.annotate(invoice_number=F("invoice__number"), invoice_date=F("invoice__invoice_date"),
                          invoice_currency=F("invoice__currency"), order_number=F("order_line__order__number"),
@@ -400,19 +418,15 @@ def notice_rows(rules: Rules, scope: Scope) -> tuple[str, tuple] | None:
     qs = QualityNotice.objects.exclude(status=QualityNotice.Status.CANCELLED)
     if scope.supplier_id is not None:
         qs = qs.filter(supplier_id=scope.supplier_id)
-    raised_month = TruncMonth("raised_at", output_field=DateField())
     when = Coalesce(F("receipt__received_on"), TruncDate("raised_at"))
     receipt_rejected = (GoodsReceiptLine.objects.filter(receipt_id=OuterRef("receipt_id"), part_id=OuterRef("part_id"))
                         .order_by().values("receipt_id").annotate(s=Sum("rejected_quantity")).values("s"))
     qs = (qs.alias(when_on=when).filter(when_on__gte=scope.since, when_on__lt=scope.until,
                                         when_on__lte=rules.as_of_date, raised_at__lte=rules.as_of)
-          .annotate(s_id=F("supplier_id"),
-                    m=Coalesce(TruncMonth("receipt__received_on", output_field=DateField()), raised_month),
-                    mi=ExtractYear(when) * 12 + ExtractMonth(when) - 1,
-                    rejected=F("rejected_quantity"),
+          .annotate(s_id=F("supplier_id"), day=when, rejected=F("rejected_quantity"),
                     receipt_rejected=Coalesce(Subquery(receipt_rejected, output_field=QTY), Value(Decimal(0)),
                                               output_field=QTY)))
-    columns = ["s_id", "m", "mi", "pk", "rejected", "receipt_rejected", "receipt_id", "part_id"]
+    columns = ["s_id", "day", "pk", "rejected", "receipt_rejected", "receipt_id", "part_id"]
     if scope.detail:
         qs = qs.annotate(receipt_number=F("receipt__number"), part_number=F("part__buyer_part_number"))
         columns += ["number", "raised_at", "receipt_number", "part_number", "lot", "status", "unit"]
@@ -422,5 +436,5 @@ def notice_rows(rules: Rules, scope: Scope) -> tuple[str, tuple] | None:
     total = f"SUM(f.rejected) OVER ({group})"
     excess = (f"CASE WHEN f.receipt_id IS NULL THEN f.rejected "
               f"WHEN {total} <= f.receipt_rejected OR {total} = 0 THEN 0 "
-              f"ELSE f.rejected * ({total} - f.receipt_rejected) / {total} END")
+              f"ELSE f.rejected * 1.0 * ({total} - f.receipt_rejected) / {total} END")
     return f"SELECT f.*, {excess} AS excess FROM ({inner}) f", params

@@ -158,8 +158,12 @@ class KpiResult(models.Model):
     the KPI had no evidence in the period: it then does not count.
     """
 
-    run = models.ForeignKey(ScorecardRun, on_delete=models.PROTECT, related_name="kpi_results")
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="kpi_results")
+    # Derived rows, rewritten in bulk by every run: no foreign-key constraints in the database
+    # (checking 200,000 of them at commit costs seconds) and no index beyond the unique one.
+    run = models.ForeignKey(ScorecardRun, on_delete=models.PROTECT, related_name="kpi_results",
+                            db_constraint=False, db_index=False)
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="kpi_results",
+                                 db_constraint=False, db_index=False)
     period = models.CharField(_("period"), max_length=9, choices=kpis.PERIOD_CHOICES)
     month = models.DateField(_("month"), help_text=_("First day of the month (of the last month for 12 months)"))
     month_index = models.PositiveIntegerField(help_text="year * 12 + month - 1")
@@ -179,7 +183,6 @@ class KpiResult(models.Model):
             models.UniqueConstraint(fields=["supplier", "period", "month", "kpi"], name="kpiresult_unique"),
             models.CheckConstraint(condition=Q(ok_units__lte=F("units")), name="kpiresult_ok_within_units"),
         ]
-        indexes = [models.Index(fields=["period", "month"], name="kpiresult_period_month")]
 
     def __str__(self) -> str:
         return f"{self.supplier_id} {self.period} {self.month:%Y-%m} {self.kpi}"
@@ -207,8 +210,10 @@ class Grade(models.TextChoices):
 class Scorecard(models.Model):
     """The weighted score and grade of one supplier for one period, over the KPIs with evidence."""
 
-    run = models.ForeignKey(ScorecardRun, on_delete=models.PROTECT, related_name="scorecards")
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="scorecards")
+    run = models.ForeignKey(ScorecardRun, on_delete=models.PROTECT, related_name="scorecards",
+                            db_constraint=False, db_index=False)
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="scorecards",
+                                 db_constraint=False, db_index=False)
     period = models.CharField(_("period"), max_length=9, choices=kpis.PERIOD_CHOICES)
     month = models.DateField(_("month"))
     month_index = models.PositiveIntegerField()

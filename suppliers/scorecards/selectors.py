@@ -125,7 +125,7 @@ def kpi_result_get(*, supplier: Supplier, kpi: str, period: str, month: date) ->
 
 # --- evidence ---------------------------------------------------------------------------------
 
-_DATES = {"m", "received_on", "due", "requested_date", "confirmed_date", "order_date", "invoice_date", "start", "end"}
+_DATES = {"day", "received_on", "due", "requested_date", "confirmed_date", "order_date", "invoice_date", "start", "end"}
 _MOMENTS = {"asn_submitted_at", "issued_at", "published_at", "superseded_at", "raised_at"}
 
 
@@ -251,7 +251,7 @@ def evidence_for(*, supplier: Supplier, result: KpiResult, misses_only: bool = F
         if notice_sql is not None:
             nsql, nparams = notice_sql
             with connection.cursor() as cur:
-                cur.execute(f"SELECT * FROM ({nsql}) e ORDER BY e.m, e.pk", nparams)
+                cur.execute(f"SELECT * FROM ({nsql}) e ORDER BY e.day, e.pk", nparams)
                 names = [c[0] for c in cur.description]
                 evidence.notices = [_clean(dict(zip(names, r))) for r in cur.fetchall()]
             evidence.qb += sum((Decimal(str(n["excess"] or 0)) for n in evidence.notices), Decimal(0))
