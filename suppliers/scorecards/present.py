@@ -126,7 +126,7 @@ def _asn_timely(r: dict, rules: dict) -> Cell:
 def _asn_accurate(r: dict, rules: dict) -> Cell:
     if r["verdict"]:
         return _verdict(True, _("matches the ASN"), "")
-    if r["asn_quantity"] is None:
+    if not r["on_asn"]:
         return _verdict(False, "", _("not on the ASN"))
     if not r["part_ok"]:
         return _verdict(False, "", _("another part than the ASN line"))
@@ -153,8 +153,8 @@ COLUMNS: dict[str, list[Column]] = {
     ],
     kpis.ASN_ACCURACY: _receipt_cols() + [
         (gettext_lazy("ASN"), lambda r, L: Cell(r["asn_number"] or "—", L.asn(r["asn_pk"]))),
-        (gettext_lazy("ASN quantity"), lambda r, L: Cell(qty(r["asn_quantity"]), cls="num")),
-        (gettext_lazy("Received on this receipt"), lambda r, L: Cell(qty(r["asn_received"] if r["asn_quantity"] is not None else None), cls="num")),
+        (gettext_lazy("Announced"), lambda r, L: Cell(qty(r["announced"]), cls="num")),
+        (gettext_lazy("Received"), lambda r, L: Cell(qty(r["received"]), cls="num")),
     ],
     kpis.QUALITY: _receipt_cols() + [
         (gettext_lazy("Received"), lambda r, L: Cell(qty(r["received"]), cls="num")),

@@ -104,3 +104,23 @@ def test_another_suppliers_result_has_no_evidence_for_you(busy, book_a, book_b):
     r = result(book_b.tenant.supplier, kpis.ON_TIME, month=date(2026, 2, 1))
     with pytest.raises(Http404):
         evidence_for(supplier=book_a.tenant.supplier, result=r)
+
+
+@pytest.mark.django_db
+def test_every_kpis_evidence_renders_in_the_portal_and_the_console(busy, book_a, buyer):
+    from suppliers.scorecards.models import KpiResult
+    from tests.conftest import login
+
+    portal, console = login(book_a.tenant.admin), login(buyer)
+    supplier = book_a.tenant.supplier
+    for r in KpiResult.objects.filter(supplier=supplier, month=date(2026, 3, 1)):
+        month = f"{r.month:%Y-%m}"
+        for path in (f"/scorecard/{r.kpi}/{r.period}/{month}/",
+                     f"/console/scorecards/scorecard/supplier/{supplier.pk}/{r.kpi}/{r.period}/{month}/"):
+            for suffix in ("", "?misses=1", "export.csv"):
+                client = console if path.startswith("/console") else portal
+                response = client.get(path + suffix)
+                assert response.status_code == 200, path + suffix
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                assert body
+    assert b'data-testid="evidence-notices"' in portal.get("/scorecard/quality/month/2026-03/").content

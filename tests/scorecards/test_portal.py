@@ -95,3 +95,18 @@ def test_the_dashboard_panel_costs_two_queries(scored, django_assert_num_queries
     with django_assert_num_queries(2):
         panel = scorecard_summary(supplier=scored.tenant.supplier, user=scored.tenant.member)
     assert panel.context["latest"].month == date(2026, 3, 1)
+
+
+@pytest.mark.django_db
+def test_every_evidence_page_and_export_renders(scored):
+    from suppliers.scorecards.models import KpiResult
+
+    client = login(scored.tenant.admin)
+    results = KpiResult.objects.filter(supplier=scored.tenant.supplier, month=date(2026, 3, 1))
+    assert {r.kpi for r in results} >= {"on_time", "asn_accuracy", "asn_timeliness", "quality", "quantity"}
+    for r in results:
+        base = f"/scorecard/{r.kpi}/{r.period}/2026-03/"
+        for path in (base, base + "?misses=1", base + "export.csv"):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            _body(response)
