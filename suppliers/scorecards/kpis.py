@@ -47,8 +47,8 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(QUANTITY, _("Quantity accuracy (order)"), _("Quantity"), ORDER_LINE, _("order lines due"),
         _("Order lines due whose received quantity matches the confirmed (else ordered) quantity within the tolerance.")),
     Kpi(ASN_ACCURACY, _("ASN accuracy"), _("ASN match"), DELIVERY, _("receipt lines with an ASN"),
-        _("Receipt lines that match their ASN: the line is on the ASN, same part, the lot is one the ASN named, "
-          "and the quantity received on the receipt equals the ASN line's within the tolerance.")),
+        _("Receipt lines that match their ASN: on the ASN, same part, a lot the ASN named, and the quantity "
+          "received equals what the ASN announced for that lot, within the tolerance.")),
     Kpi(ASN_TIMELINESS, _("ASN timeliness"), _("ASN on time"), DELIVERY, _("receipt lines"),
         _("Receipt lines whose shipment notice (ASN) was sent before the goods arrived.")),
     Kpi(QUALITY, _("Quality (PPM)"), _("PPM"), DELIVERY, _("receipt lines"),
