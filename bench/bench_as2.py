@@ -1,6 +1,6 @@
 """AS2 receive throughput and exactly-once, end to end: gunicorn + PostgreSQL + the real pipeline.
 
-    .venv/bin/python bench/bench_as2.py [--messages 1500] [--senders 8] [--workers 4] [--threads 2]
+    .venv/bin/python bench/bench_as2.py [--messages 1500] [--senders 8] [--workers 4] [--threads 4]
 
 What it does:
 1. creates a database of its own (``tsunagi_bench_as2``, dropped at the end; never the developers'
@@ -247,8 +247,13 @@ def build_messages(count: int, setup: dict, keys: dict[str, Path]) -> list:
 
 # --- sending ------------------------------------------------------------------------------------
 
-def send_all(port: int, messages: list, senders: int) -> tuple[float, list]:
-    """Send every message from ``senders`` keep-alive connections; returns (seconds, results)."""
+def send_all(port: int, messages: list, senders: int, *, keep_alive: bool = True) -> tuple[float, list]:
+    """Send every message from ``senders`` keep-alive connections; returns (seconds, results).
+
+    Without ``keep_alive`` every message gets a new connection (the warm-up: so that every
+    gunicorn worker, which keeps the connections it accepted, has served requests before the clock
+    starts, and has imported what a first request imports).
+    """
     work: queue.Queue = queue.Queue()
     for i, m in enumerate(messages):
         work.put(i)
@@ -270,7 +275,7 @@ def send_all(port: int, messages: list, senders: int) -> tuple[float, list]:
                 r = conn.getresponse()
                 body = r.read()
                 results[i] = (time.perf_counter() - t0, r.status, dict(r.getheaders()), body)
-                if r.getheader("Connection", "").lower() == "close":
+                if not keep_alive or r.getheader("Connection", "").lower() == "close":
                     conn.close()
             except (OSError, http.client.HTTPException) as exc:
                 results[i] = (time.perf_counter() - t0, 0, {}, repr(exc).encode())
@@ -367,10 +372,10 @@ def exactly_once(acked: set[str]) -> tuple[bool, str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--messages", type=int, default=1500)
-    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--warmup", type=int, default=200)
     ap.add_argument("--senders", type=int, default=8)
     ap.add_argument("--workers", type=int, default=4)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--drain", choices=["worker", "run-once", "none"], default="worker",
                     help="how the queue is drained before the exactly-once check (none: skip both, for tuning)")
     ap.add_argument("--drain-timeout", type=float, default=900)
@@ -422,12 +427,13 @@ def main() -> int:
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         wait_port(port, web)
-        _, warm = send_all(port, messages[:args.warmup], args.senders)
+        _, warm = send_all(port, messages[:args.warmup], args.senders, keep_alive=False)
         warm_errors = sum(1 for r in warm if r[1] != 200 or not POSITIVE.search(r[3]))
         pids = [web.pid] + children(web.pid)
         db_pids = database_backends()
         cpu0, db0, own0, load0 = cpu_seconds(pids), cpu_seconds(db_pids), time.process_time(), os.getloadavg()[0]
         busy0 = machine_busy()
+        log(f"warm-up done ({args.warmup} messages, {warm_errors} errors); timing {args.messages} messages")
         seconds, results = send_all(port, messages[args.warmup:], args.senders)
         # backends that connected during the run count whole (they were born in it)
         late = [pid for pid in database_backends() if pid not in db_pids]
