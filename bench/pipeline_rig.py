@@ -191,12 +191,20 @@ class Rig:
 
     # --- what happened -----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
-        from django.db import connection
+        from django.db import DatabaseError, connection
 
+        for attempt in range(30):  # the soak cuts database connections, this one's too
+            try:
+                return self._counts()
+            except DatabaseError:
+                connection.close()
+                time.sleep(1)
+        return self._counts()
+
+    def _counts(self) -> dict[str, int]:
         from edi.models import Interchange
         from suppliers.models import DespatchAdvice
 
-        connection.close_if_unusable_or_obsolete()
         by_state = {}
         for state in ("archived", "parsed", "acknowledged", "processed", "failed", "duplicate"):
             by_state[state] = Interchange.objects.filter(direction="in", state=state).count()
