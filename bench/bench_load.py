@@ -81,6 +81,7 @@ def prepare_database(fresh: bool) -> None:
     started = time.monotonic()
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=web_env(0), check=True)
     from django.contrib.auth.hashers import make_password
+
     from bench.loaddata import seed
 
     with psycopg.connect(f"{ADMIN_URL}/{DB}") as conn:
@@ -149,7 +150,7 @@ def run(users: int, seconds: int, fresh: bool) -> int:
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
                        env=web_env(0), check=True)
     port = free_port()
-    log = open(OUT / "load-gunicorn.log", "wb")
+    log = open(OUT / "load-gunicorn.log", "wb")  # noqa: SIM115 - the server's output, for its lifetime
     web = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--access-logfile",
                             "/dev/null", "portal.wsgi"], cwd=ROOT, env=web_env(port), stdout=log,
                            stderr=subprocess.STDOUT, start_new_session=True)
@@ -161,7 +162,8 @@ def run(users: int, seconds: int, fresh: bool) -> int:
                "-u", str(users), "-r", str(max(1, users // ramp)), "-t", f"{seconds + ramp}s", "--reset-stats",
                "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
                "--loglevel", "WARNING", "--stop-timeout", "5"]
-        proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "LOAD_PLAN": str(plan)}, capture_output=True, text=True)
+        proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "LOAD_PLAN": str(plan)}, capture_output=True, text=True,
+                              check=False)
         if proc.returncode not in (0, 1):  # 1: some requests failed, reported below
             sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
             return 2
@@ -172,7 +174,8 @@ def run(users: int, seconds: int, fresh: bool) -> int:
 
 
 def report(prefix: Path) -> int:
-    rows = {r["Name"]: r for r in csv.DictReader(open(f"{prefix}_stats.csv"))}
+    with open(f"{prefix}_stats.csv") as fh:
+        rows = {r["Name"]: r for r in csv.DictReader(fh)}
     total = rows["Aggregated"]
     failures = sum(int(r["Failure Count"]) for r in rows.values() if r["Name"] != "Aggregated")
     worst = 0.0
@@ -201,7 +204,7 @@ def report(prefix: Path) -> int:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="rebuild the database")
-    parser.add_argument("--users", type=int, default=int(os.environ.get("LOAD_USERS", 50)))
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("LOAD_SECONDS", 90)))
+    parser.add_argument("--users", type=int, default=int(os.environ.get("LOAD_USERS", "50")))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("LOAD_SECONDS", "90")))
     args = parser.parse_args()
     sys.exit(run(args.users, args.seconds, args.fresh))

@@ -15,7 +15,8 @@ import random
 
 from locust import FastHttpUser, between, task
 
-PLAN = json.loads(open(os.environ["LOAD_PLAN"]).read())
+with open(os.environ["LOAD_PLAN"]) as _fh:
+    PLAN = json.load(_fh)
 _next = itertools.count()
 
 

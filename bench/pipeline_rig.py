@@ -144,7 +144,7 @@ class Rig:
         return ",".join([self.queue] + [f"{prefix}{c}" for c in CONCERNS])
 
     def start_worker(self, name: str, concurrency: int = 1) -> subprocess.Popen:
-        log = open(self.tmp / f"{name}.log", "ab")
+        log = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115 - the worker's output, for its lifetime
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", self._queues(), "--loglevel=WARNING",
              f"--concurrency={concurrency}", "--without-gossip", "--without-mingle", "--without-heartbeat",
@@ -155,7 +155,7 @@ class Rig:
 
     def start_beat(self) -> subprocess.Popen:
         (self.tmp / "var" / "celery").mkdir(parents=True, exist_ok=True)
-        log = open(self.tmp / "beat.log", "ab")
+        log = open(self.tmp / "beat.log", "ab")  # noqa: SIM115 - beat's output, for its lifetime
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel=WARNING",
              "-s", str(self.tmp / "var" / "celery" / "beat-schedule")],

@@ -47,14 +47,14 @@ def log(msg: str) -> None:
 
 
 def redis_up() -> bool:
-    return subprocess.run(["redis-cli", "ping"], capture_output=True, text=True).stdout.strip() == "PONG"
+    return subprocess.run(["redis-cli", "ping"], capture_output=True, text=True, check=False).stdout.strip() == "PONG"
 
 
 def redis_restart() -> float:
     """Stop Redis without saving, start it again; seconds it was down. Always leaves it running."""
     started = time.monotonic()
     try:
-        subprocess.run(shlex.split(REDIS_STOP), capture_output=True, timeout=30)
+        subprocess.run(shlex.split(REDIS_STOP), capture_output=True, timeout=30, check=False)
         for _ in range(50):
             if not redis_up():
                 break
@@ -154,7 +154,7 @@ def main(argv: list[str]) -> int:
     for scenario in argv or SCENARIOS:
         try:
             proc = subprocess.run([sys.executable, __file__, "--one", scenario], cwd=ROOT,
-                                  env={**os.environ, "PYTHONPATH": str(ROOT)})
+                                  env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
             failed |= proc.returncode
         finally:
             ensure_redis()

@@ -30,7 +30,7 @@ def fuzz(target: str, tmp_path: Path, runs: int) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "tests.fuzz.harness", target, f"-runs={runs}", "-max_len=8192", "-timeout=30",
          "-rss_limit_mb=2048", "-seed=9", f"-artifact_prefix={artifacts}/", str(corpus)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False,
     )
 
 

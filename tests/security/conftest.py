@@ -5,10 +5,11 @@ the URL patterns of the project as the resolver knows them (so new pages are cov
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver

@@ -155,7 +155,7 @@ def production_settings(*names: str) -> dict:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))}
     code = ("import json, django; django.setup(); from django.conf import settings; "
             f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}, default=str))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
                             env={**clean, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "portal.settings"})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -8,7 +8,8 @@ added to FILL below: the sweep never silently skips a page.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.urls import reverse
