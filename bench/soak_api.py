@@ -6,7 +6,7 @@ status codes and content types only.
     BENCH api_fuzz_operations <n> tests        operation x caller pairs run
     BENCH api_fuzz_failures <n> tests          expected 0
 
-Runs on the test database (``DATABASE_URL``, as ``make test``); exits 1 on any failure.
+Runs on its own test database (``SOAK_DATABASE_URL``, default ``tsunagi_soak`` -> ``test_tsunagi_soak``); exits 1 on any failure.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> int:
     env = {**os.environ, "API_FUZZ_EXAMPLES": os.environ.get("API_FUZZ_EXAMPLES", "100"),
-           "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tsunagi"),
+           "DATABASE_URL": os.environ.get("SOAK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tsunagi_soak"),
            "CACHE_URL": "locmemcache://", "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "memory://")}
     proc = subprocess.run([sys.executable, "-m", "pytest", "tests/fuzz/test_api_fuzz.py", "-q", "-p", "no:cacheprovider",
                            "-p", "xdist", "-n", "0", "--create-db"], cwd=ROOT, env=env, capture_output=True, text=True,
