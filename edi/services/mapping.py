@@ -63,9 +63,17 @@ def _order(supplier: Supplier, number: str) -> PurchaseOrder:
     return order
 
 
+def _order_lines(order: PurchaseOrder) -> list[PurchaseOrderLine]:
+    """The order's lines, loaded once per order object (a document names many lines of one order)."""
+    cached = getattr(order, "_mapping_lines", None)
+    if cached is None:
+        cached = order._mapping_lines = list(order.lines.select_related("part"))
+    return cached
+
+
 def _order_line(order: PurchaseOrder, line: dict[str, Any], *, key: str = "line") -> PurchaseOrderLine:
     ref = str(line.get(key) or "").strip()
-    lines = list(order.lines.select_related("part"))
+    lines = _order_lines(order)
     if ref:
         for candidate in lines:
             if str(candidate.line_no) == ref.lstrip("0") or str(candidate.line_no) == ref:
