@@ -126,6 +126,9 @@ def _tune(cursor) -> None:
         # costs more than it saves); only this transaction is affected.
         cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
                        [getattr(settings, "SCORECARDS_WORK_MEM", "256MB")])
+        workers = getattr(settings, "SCORECARDS_PARALLEL_WORKERS", None)
+        if workers is not None:  # cores PostgreSQL may use for one step (default: the server's setting)
+            cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [str(int(workers))])
 
 
 STAGING = ("scorecards_month", "scorecards_rolling", "scorecards_new", "scorecards_cards")
@@ -207,6 +210,11 @@ def compute(*, run: ScorecardRun) -> dict[str, int]:
                             scope_params=scope_params, values={"month_index": "mi", "score": "score", "grade": "grade",
                                                                "weight_counted": "w", "kpis_counted": "k"},
                             label="scorecards"))
+        written = sum(v for k, v in counts.items() if k.endswith(("_added", "_removed")))
+        if connection.vendor == "postgresql" and written:
+            # Fresh statistics for the next run's plans (autovacuum may not have looked yet).
+            cur.execute(f"ANALYZE {_q(KpiResult)}")
+            cur.execute(f"ANALYZE {_q(Scorecard)}")
         cur.execute("SELECT (SELECT COUNT(*) FROM scorecards_month), (SELECT COUNT(*) FROM scorecards_rolling), "
                     "(SELECT COUNT(*) FROM scorecards_cards)")
         counts["monthly_kpis"], counts["rolling_kpis"], counts["scorecards"] = (int(n) for n in cur.fetchone())
@@ -229,9 +237,14 @@ def _sync(cur, model, staging: str, *, run: ScorecardRun, keys: list[str], in_sc
     cols = ["run_id", "supplier_id", "period", "month", *keys, *values]
     srcs = ["%s", "s.s_id", "s.period", "s.m", *[f"s.{k}" for k in keys], *[f"s.{src}" for src in values.values()]]
     exists = match.replace(f"{t}.", "x.")
-    cur.execute(f"INSERT INTO {t} ({', '.join(cols)}) SELECT {', '.join(srcs)} FROM {staging} s "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {t} x WHERE {exists})", [run.pk])
+    # The new rows are picked out first: an INSERT whose NOT EXISTS reads the table it writes would
+    # scan its own new rows again for every row (quadratic when the table looks empty).
+    cur.execute("DROP TABLE IF EXISTS scorecards_added")
+    cur.execute(f"CREATE TEMPORARY TABLE scorecards_added AS SELECT s.* FROM {staging} s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {t} x WHERE {exists})")
+    cur.execute(f"INSERT INTO {t} ({', '.join(cols)}) SELECT {', '.join(srcs)} FROM scorecards_added s", [run.pk])
     added = cur.rowcount
+    cur.execute("DROP TABLE scorecards_added")
     cur.execute(f"DELETE FROM {t} WHERE {in_scope} AND NOT EXISTS (SELECT 1 FROM {staging} s WHERE {match})",
                 scope_params)
     return {f"{label}_changed": changed, f"{label}_added": added, f"{label}_removed": cur.rowcount}

@@ -125,16 +125,19 @@ def invoice(order: PurchaseOrder, on: date, rs: random.Random, h: Habits, actor)
     })
 
 
-def compute(*, today: date, write: Callable[[str], object]) -> None:
-    """Scorecards for the 12 months to ``today`` (the demo's last step)."""
+def compute(*, today: date, write: Callable[[str], object], created: int = 1) -> None:
+    """Scorecards for the 12 months to ``today`` (the demo's last step). A demo run that added
+    nothing computes nothing (the demo is idempotent, audit trail included)."""
     from suppliers.audit import Actor
     from suppliers.scorecards.models import Scorecard, ScorecardRun
     from suppliers.scorecards.services import scorecards_recompute
 
+    month = today.replace(day=1)
+    cards = Scorecard.objects.filter(period="rolling12", month=month).select_related("supplier")
+    if not created and cards.exists():
+        return
     as_of = min(_at(today, 23.99), timezone.now()) if today < timezone.localdate() else timezone.now()
-    run = scorecards_recompute(actor=Actor.system("demo"), last_month=today.replace(day=1), as_of=as_of,
+    run = scorecards_recompute(actor=Actor.system("demo"), last_month=month, as_of=as_of,
                                trigger=ScorecardRun.Trigger.DEMO)
-    grades = ", ".join(f"{c.supplier.code} {c.grade} ({c.score})" for c in
-                       Scorecard.objects.filter(run=run, period="rolling12", month=run.last_month)
-                       .select_related("supplier").order_by("supplier__code"))
+    grades = ", ".join(f"{c.supplier.code} {c.grade} ({c.score})" for c in cards.order_by("supplier__code"))
     write(f"Scorecards computed in {run.seconds:.2f} s (12 months to {today:%Y-%m}): {grades or 'none'}.")

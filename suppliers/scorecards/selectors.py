@@ -135,8 +135,12 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
         if isinstance(row[key], str):
             row[key] = date.fromisoformat(row[key][:10])
     for key in _MOMENTS & row.keys():
-        if isinstance(row[key], str):
-            row[key] = datetime.fromisoformat(row[key]).replace(tzinfo=UTC)
+        value = row[key]
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)  # SQLite keeps UTC without a zone
+        row[key] = value
     return row
 
 

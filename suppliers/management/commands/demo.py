@@ -104,7 +104,7 @@ class Command(BaseCommand):
             f"{GoodsReceipt.objects.count()} receipts."
         ))
         # Scorecards of the orders, shipments, receipts and invoices above (suppliers/scorecards/demo.py).
-        scorecard_demo.compute(today=today, write=self.stdout.write)
+        scorecard_demo.compute(today=today, write=self.stdout.write, created=created)
         self._planning(today)
         self.stdout.write("Logins (password %s):" % DEMO_PASSWORD)
         self.stdout.write("  buyer console:  buyer@tsunagi.example   (also quality@, edi@, admin@tsunagi.example)")
