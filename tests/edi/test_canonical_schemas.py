@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from canonical_strategies import DOCUMENTS, any_document  # tests/edi/canonical_strategies.py
+from tests.edi.canonical_strategies import DOCUMENTS, any_document  # tests/edi/canonical_strategies.py
 from edi.codecs.canonical import DOCUMENT_TYPES, validate_document
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "schemas"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from edi.codecs import edifact
 from edi.codecs.base import InterchangeResult, MessageResult
 from edi.codecs.canonical import validate_document
-from canonical_strategies import DOCUMENTS  # tests/edi/canonical_strategies.py
+from tests.edi.canonical_strategies import DOCUMENTS  # tests/edi/canonical_strategies.py
 
 EXPECTED_MESSAGE = {
     "order_response": "ORDRSP",
