@@ -45,7 +45,8 @@ class ScorecardPage:
     rows: list[KpiRow]
     trend_monthly: list[Scorecard | None]
     trend_rolling: list[Scorecard | None]
-    run: ScorecardRun | None
+    run: ScorecardRun | None  # the run whose rules made the grade shown
+    checked: ScorecardRun | None = None  # the latest run that computed this month (it may have changed nothing)
     available: list[date] = field(default_factory=list)
 
     @property
@@ -100,7 +101,17 @@ def scorecard_for(*, supplier: Supplier, month: date | None = None) -> Scorecard
         supplier=supplier, month=month, months=months, rolling=rolling, monthly=monthly, rows=rows,
         trend_monthly=[cards.get((kpis.MONTH, m)) for m in months],
         trend_rolling=[cards.get((kpis.ROLLING, m)) for m in months], run=run,
+        checked=last_run_for(supplier=supplier, month=month) or run,
     )
+
+
+def last_run_for(*, supplier: Supplier, month: date) -> ScorecardRun | None:
+    """The latest finished run that covered this supplier and month."""
+    from django.db.models import Q
+
+    return (ScorecardRun.objects.filter(Q(supplier=supplier) | Q(supplier__isnull=True), status=ScorecardRun.Status.DONE,
+                                        first_month__lte=month, last_month__gte=month)
+            .order_by("-finished_at").first())
 
 
 def dashboard_summary_for(*, supplier: Supplier) -> dict[str, Any] | None:

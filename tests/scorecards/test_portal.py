@@ -110,3 +110,14 @@ def test_every_evidence_page_and_export_renders(scored):
             response = client.get(path)
             assert response.status_code == 200, path
             _body(response)
+
+
+@pytest.mark.django_db
+def test_the_page_says_when_the_month_was_last_computed_even_if_nothing_changed(scored):
+    from suppliers.scorecards.selectors import scorecard_for
+
+    first = scorecard_for(supplier=scored.tenant.supplier).checked
+    again = recompute()
+    page = scorecard_for(supplier=scored.tenant.supplier)
+    assert again.counts["kpis_changed"] == 0
+    assert page.checked == again and page.run == first  # the grade's rules are still the first run's
