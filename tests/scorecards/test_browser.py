@@ -27,9 +27,9 @@ def scored(book_a):
     return book_a
 
 
-def _no_console_errors(page) -> list[str]:
+def _no_console_errors(tab) -> list[str]:
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     return errors
 
 
