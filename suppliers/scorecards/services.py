@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from suppliers.audit import Actor, as_actor, event_record
@@ -131,6 +131,11 @@ def scorecard_run_execute(*, run_id: int) -> ScorecardRun:
                 "seconds": run.seconds,
             })
             return run
+    except (OperationalError, InterfaceError):
+        # The database went away: the run stays running, and the task's retry (or the next
+        # delivery of its message) computes it again from the start.
+        log.warning("scorecard run %s interrupted; it will be retried", run_id, exc_info=True)
+        raise
     except Exception as exc:
         log.exception("scorecard run %s failed", run_id)
         with transaction.atomic():

@@ -82,3 +82,22 @@ def test_the_command_computes_one_supplier(book_a, capsys):
     assert (run.supplier, run.first_month, run.last_month, run.trigger) == (
         book_a.tenant.supplier, date(2026, 1, 1), date(2026, 3, 1), "command")
     assert "Scorecard run" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_run_interrupted_by_the_database_is_computed_again_on_retry(book_a, monkeypatch):
+    from django.db import OperationalError
+
+    from suppliers.scorecards import compute
+    from suppliers.scorecards.models import ScorecardRun
+    from suppliers.scorecards.services import SYSTEM, scorecard_run_execute, scorecards_recompute
+
+    real = compute.compute
+    monkeypatch.setattr(compute, "compute", lambda **kw: (_ for _ in ()).throw(OperationalError("server closed")))
+    with pytest.raises(OperationalError):
+        scorecards_recompute(actor=SYSTEM)
+    run = ScorecardRun.objects.get()
+    assert run.status == "running"
+
+    monkeypatch.setattr(compute, "compute", real)
+    assert scorecard_run_execute(run_id=run.pk).status == "done"
