@@ -45,6 +45,17 @@ def _celery_eager(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_log_context():
+    """Outside requests and tasks (which clear it themselves) the log context lives on; one
+    test's interchange must not appear in the next test's log lines."""
+    from portal import logging as log_context
+
+    log_context.clear()
+    yield
+    log_context.clear()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits live in the cache: one test's failed logins must not lock out the next.
     from django.core.cache import cache
