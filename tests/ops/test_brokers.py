@@ -134,7 +134,7 @@ def test_inbound_pipeline_on_the_broker(broker, transactional_db, hub, edifact_p
             waiting = {name: count for name, count, _age in queue_stats()}
             assert waiting[prefix + "analytics"] == 1
             assert waiting[prefix + "edi_inbound"] == 0
-            assert "scorecards" not in logs  # never delivered to the inbound worker
+            assert "suppliers.scorecards.tasks.recompute_all[" not in logs  # never delivered to the inbound worker
 
             # the worker's JSON log names interchange, partner and document
             records = [json.loads(line) for line in logs.splitlines() if line.startswith("{")]
