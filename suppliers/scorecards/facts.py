@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import NotSupportedError, connection
 from django.db.models import (
     Case,
+    ExpressionWrapper,
     CharField,
     DateField,
     DateTimeField,
@@ -333,20 +334,29 @@ def _local_bounds(scope: Scope) -> tuple[datetime, datetime]:
 
 def bucket_rows(rules: Rules, scope: Scope) -> tuple[str, tuple] | None:
     """One row per forecast bucket with a quantity in the firm or planning zone, of the versions
-    published in scope. Buckets of the current version that are not answered yet do not count
-    (the supplier may still commit); a replaced version's unanswered bucket counts as 0 committed.
+    published in scope.
 
-    Columns: s_id, m, mi, pk, forecast, committed (capped at the forecast), ok (fully committed).
+    The supplier has the order response target (default 48 hours) to answer a version: a bucket
+    not answered yet counts as 0 committed once that time has passed while the version was the
+    current one, and does not count while it has not (still inside the answer time at ``as_of``,
+    or replaced by a newer version before the time was up: the supplier never had the chance).
+
+    Columns: s_id, day (published), pk, forecast, committed (capped at the forecast), ok (fully committed).
     """
     if not apps.is_installed("suppliers.forecasts"):
         return None
     from suppliers.forecasts.models import COMMIT_ZONES, ForecastBucket
 
     since, until = _local_bounds(scope)
+    answer_by = ExpressionWrapper(F("line__version__published_at") + Value(timedelta(hours=rules.response_hours)),
+                                  output_field=DateTimeField())
+    had_the_time = (Q(line__version__superseded_at__isnull=True, answer_by__lte=rules.as_of)
+                    | Q(line__version__superseded_at__gte=F("answer_by")))
     qs = (ForecastBucket.objects
           .filter(zone__in=list(COMMIT_ZONES), quantity__gt=0, line__version__published_at__gte=since,
                   line__version__published_at__lt=until, line__version__published_at__lte=rules.as_of)
-          .exclude(committed_quantity__isnull=True, line__version__superseded_at__isnull=True))
+          .alias(answer_by=answer_by)
+          .filter(Q(committed_quantity__isnull=False) | had_the_time))
     if scope.supplier_id is not None:
         qs = qs.filter(line__version__supplier_id=scope.supplier_id)
     qs = qs.annotate(

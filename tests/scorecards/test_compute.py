@@ -188,42 +188,62 @@ def test_order_response_time_from_sending_to_the_first_answer(book_a):
 
 # --- forecast commitments --------------------------------------------------------------------------------
 
+def _version(supplier, part, number, *, published, superseded=None):
+    from suppliers.forecasts.models import ForecastLine, ForecastVersion
+
+    v = ForecastVersion.objects.create(
+        supplier=supplier, number=number, horizon_start=date(2026, 2, 2), horizon_end=date(2026, 3, 29),
+        firm_until=date(2026, 3, 1), planning_until=date(2026, 3, 29), superseded_at=superseded)
+    ForecastVersion.objects.filter(pk=v.pk).update(published_at=published)
+    return ForecastLine.objects.create(version=v, line_no=1, part=part)
+
+
+def _bucket(line, index, quantity, committed, zone="firm"):
+    from suppliers.forecasts.models import ForecastBucket, ReasonCode
+
+    short = committed is not None and committed < quantity
+    ForecastBucket.objects.create(line=line, index=index, start=date(2026, 2, 2) + timedelta(weeks=index),
+                                  end=date(2026, 2, 8) + timedelta(weeks=index), kind="week", zone=zone,
+                                  quantity=Decimal(quantity), committed_quantity=None if committed is None else Decimal(committed),
+                                  reason=ReasonCode.objects.first() if short else None)
+
+
 @pytest.mark.django_db
 def test_forecast_commit_rate_is_the_share_of_forecast_quantity_committed(book_a):
-    from suppliers.forecasts.models import ForecastBucket, ForecastLine, ForecastVersion, ReasonCode
-
     supplier, part = book_a.tenant.supplier, book_a.part
-    reason = ReasonCode.objects.first()
-
-    def version(number, *, current):
-        v = ForecastVersion.objects.create(
-            supplier=supplier, number=number, horizon_start=date(2026, 2, 2), horizon_end=date(2026, 3, 29),
-            firm_until=date(2026, 3, 1), planning_until=date(2026, 3, 29),
-            superseded_at=None if current else at(date(2026, 2, 20)))
-        ForecastVersion.objects.filter(pk=v.pk).update(published_at=at(date(2026, 2, 2 + number)))
-        return ForecastLine.objects.create(version=v, line_no=1, part=part)
-
-    def bucket(line, index, quantity, committed, zone="firm"):
-        ForecastBucket.objects.create(line=line, index=index, start=date(2026, 2, 2) + timedelta(weeks=index),
-                                      end=date(2026, 2, 8) + timedelta(weeks=index), kind="week", zone=zone,
-                                      quantity=Decimal(quantity),
-                                      committed_quantity=None if committed is None else Decimal(committed),
-                                      reason=reason if committed is not None and committed < quantity else None)
-
-    old = version(1, current=False)
-    bucket(old, 0, 100, 100)    # in full
-    bucket(old, 1, 100, 60)     # short: 60 of 100
-    bucket(old, 2, 100, None)   # never answered before it was replaced: 0 of 100
-    bucket(old, 3, 100, 100, zone="outlook")  # outlook: not asked for
-    new = version(2, current=True)
-    bucket(new, 0, 200, 250)    # more than asked: counts as 200 of 200
-    bucket(new, 1, 100, None)   # current and not answered yet: not counted
+    # v1 was replaced after a day: its unanswered bucket is not held against the supplier
+    v1 = _version(supplier, part, 1, published=at(date(2026, 2, 2)), superseded=at(date(2026, 2, 3)))
+    _bucket(v1, 0, 100, 100)
+    _bucket(v1, 1, 100, None)
+    # v2 was current for 17 days
+    v2 = _version(supplier, part, 2, published=at(date(2026, 2, 3)), superseded=at(date(2026, 2, 20)))
+    _bucket(v2, 0, 100, 100)     # in full
+    _bucket(v2, 1, 100, 60)      # short: 60 of 100
+    _bucket(v2, 2, 100, None)    # never answered: 0 of 100
+    _bucket(v2, 3, 100, 100, zone="outlook")  # outlook: not asked for
+    # v3 is current, published long before as_of
+    v3 = _version(supplier, part, 3, published=at(date(2026, 2, 20)))
+    _bucket(v3, 0, 200, 250)     # more than asked: 200 of 200
+    _bucket(v3, 1, 100, None)    # not answered in the 48 hours: 0 of 100
 
     recompute()
 
     r = result(supplier, kpis.FORECAST_COMMIT)
-    assert (r.units, r.ok_units, r.qa, r.qb) == (4, 2, Decimal("500.000"), Decimal("360.000"))
-    assert r.value == Decimal("72.00")
+    assert (r.units, r.ok_units, r.qa, r.qb) == (6, 3, Decimal("700.000"), Decimal("460.000"))
+    assert r.value == Decimal("65.71")
+
+
+@pytest.mark.django_db
+def test_a_forecast_still_inside_its_answer_time_does_not_count_yet(book_a):
+    supplier, part = book_a.tenant.supplier, book_a.part
+    fresh = _version(supplier, part, 1, published=AS_OF - timedelta(hours=10))
+    _bucket(fresh, 0, 100, None)
+
+    recompute(last_month=date(2026, 4, 1), months=4)
+    assert result(supplier, kpis.FORECAST_COMMIT, month=date(2026, 4, 1)) is None
+
+    recompute(last_month=date(2026, 4, 1), months=4, as_of=AS_OF + timedelta(hours=40))
+    assert result(supplier, kpis.FORECAST_COMMIT, month=date(2026, 4, 1)).units == 1
 
 
 # --- invoice prices ---------------------------------------------------------------------------------
