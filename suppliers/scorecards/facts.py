@@ -3,8 +3,9 @@ bucket, invoice line or quality notice, with its verdict (on target or not) comp
 
 The same row queries feed the computation (wrapped in GROUP BY, ``suppliers.scorecards.compute``)
 and the evidence pages (filtered to one supplier and period), so a number and the lines shown
-for it cannot disagree. The inner queries are Django querysets (portable date and time zone
-handling); the verdicts that need window sums are a thin layer of plain SQL around them.
+for it cannot disagree. The inner queries are Django querysets (portable joins, dates and time
+zones); where a verdict needs an aggregate or a fence, a thin layer of plain SQL goes around them.
+Every family has a ``day`` column (the business date the row belongs to) and ``s_id`` (supplier).
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import NotSupportedError, connection
 from django.db.models import (
     Case,
-    ExpressionWrapper,
     CharField,
     DateField,
     DateTimeField,
     DecimalField,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     Func,
@@ -169,9 +170,6 @@ def _sql(qs: QuerySet) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _between(expr, low, high) -> Q:
-    return Q(**{f"{expr}__gte": low, f"{expr}__lte": high})
-
 
 # --- deliveries: goods receipt lines (on time, ASN timeliness and accuracy, PPM) ----------------
 
@@ -224,11 +222,6 @@ def delivery_rows(rules: Rules, scope: Scope) -> tuple[str, tuple]:
                     "confirmed_date", "on_asn", "part_ok", "lot_named", "unit", "announced"]
     return _sql(qs.values(*columns))
 
-
-def _exists_flag(qs: QuerySet):
-    from django.db.models import Exists
-
-    return Case(When(Exists(qs), then=ONE), default=ZERO, output_field=IntegerField())
 
 
 def _lit(value: Decimal) -> str:
@@ -381,7 +374,7 @@ def bucket_rows(rules: Rules, scope: Scope) -> tuple[str, tuple] | None:
 def invoice_line_rows(rules: Rules, scope: Scope) -> tuple[str, tuple]:
     """One row per invoice line (not credit notes) that names an order line and a unit price.
 
-    Columns: s_id, m, mi, pk, ok (same currency, price within the tolerance of the order's).
+    Columns: s_id, day (invoice date), pk, ok (same currency, price within the tolerance of the order's).
     """
     qs = InvoiceLine.objects.filter(
         invoice__kind="invoice", order_line__isnull=False, price__isnull=False,
@@ -419,7 +412,7 @@ def notice_rows(rules: Rules, scope: Scope) -> tuple[str, tuple] | None:
     notice adds ``max(0, its group's notice total - the receipt lines' rejected total)``, shared
     over the group's notices in proportion (``excess``); a notice without a receipt adds all of it.
 
-    Columns: s_id, m, mi, pk, rejected, excess.
+    Columns: s_id, day, pk, rejected, receipt_rejected, excess.
     """
     if not apps.is_installed("suppliers.quality"):
         return None
