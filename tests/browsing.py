@@ -1,4 +1,9 @@
-"""Playwright driving Debian's chromium (never a downloaded browser) against the live server."""
+"""Playwright driving Debian's chromium (never a downloaded browser) against the live server.
+
+The ``browser`` and ``page`` fixtures are registered once, by the root ``tests/conftest.py``, so
+every test folder shares one Playwright instance per process (two sync instances in one process
+refuse to run).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-results" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",

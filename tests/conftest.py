@@ -16,6 +16,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
 # Each xdist process talks to its own worker through its own queue on the shared broker.
 os.environ["CELERY_TASK_DEFAULT_QUEUE"] = f"tsunagi-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
+from tests.browsing import browser, page  # noqa: E402,F401 - the Playwright fixtures, registered once
+
 PASSWORD = "correct-horse-battery-9"
 
 

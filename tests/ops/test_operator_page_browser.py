@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import browser, page, screenshot  # noqa: F401 - fixtures
+from tests.browsing import screenshot
 from tests.conftest import PASSWORD
 from tests.ops.test_operator_page import scene  # noqa: F401 - fixture
 

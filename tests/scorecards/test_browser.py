@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser.conftest import browser, page, screenshot  # noqa: F401 - Playwright fixtures
+from tests.browsing import screenshot
 from tests.browser.test_portal_orders_asn import session_cookie_for
 from tests.browser.test_supplier_login import log_in
 from tests.scorecards.conftest import Line, recompute
