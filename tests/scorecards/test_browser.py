@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from tests.browsing import screenshot
 from tests.browser.test_portal_orders_asn import session_cookie_for
 from tests.browser.test_supplier_login import log_in
+from tests.browsing import screenshot
 from tests.scorecards.conftest import Line, recompute
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -33,7 +33,7 @@ def _no_console_errors(tab) -> list[str]:
     return errors
 
 
-def test_supplier_sees_grade_and_trend_and_drills_into_on_time_evidence(page, scored):  # noqa: F811
+def test_supplier_sees_grade_and_trend_and_drills_into_on_time_evidence(page, scored):
     from suppliers.scorecards.models import Scorecard
 
     errors = _no_console_errors(page)
@@ -73,7 +73,7 @@ def test_supplier_sees_grade_and_trend_and_drills_into_on_time_evidence(page, sc
     assert errors == []
 
 
-def test_buyer_sees_the_same_scorecard_in_the_console(browser, live_server, scored, buyer):  # noqa: F811
+def test_buyer_sees_the_same_scorecard_in_the_console(browser, live_server, scored, buyer):
     context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1400, "height": 1000})
     context.add_cookies([session_cookie_for(buyer, live_server)])
     console = context.new_page()
