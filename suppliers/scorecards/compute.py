@@ -161,17 +161,22 @@ def compute(*, run: ScorecardRun) -> dict[str, int]:
             f"FROM ({union}) u GROUP BY u.s_id, u.m, u.kpi HAVING SUM(u.units) > 0 OR SUM(u.qb) > 0) t",
             params,
         )
-        # 2. Rolling 12 months: sums of the monthly inputs (never averages of averages).
-        window = " UNION ALL ".join("SELECT %s AS month, %s AS mi" for _ in range(first_i, last_i + 1))
-        window_params: list[Any] = []
-        for i in range(first_i, last_i + 1):
-            window_params += [connection.ops.adapt_datefield_value(month_of_index(i)), i]
+        # 2. Rolling 12 months: sums of the monthly inputs (never averages of averages), as a
+        #    running sum over every supplier and KPI's months, gaps included.
+        months = " UNION ALL ".join("SELECT %s AS month, %s AS mi" for _ in range(monthly_first_i, last_i + 1))
+        month_params: list[Any] = []
+        for i in range(monthly_first_i, last_i + 1):
+            month_params += [connection.ops.adapt_datefield_value(month_of_index(i)), i]
+        frame = f"PARTITION BY g.s_id, g.kpi ORDER BY w.mi ROWS BETWEEN {kpis.ROLLING_MONTHS - 1} PRECEDING AND CURRENT ROW"
+        sums = ", ".join(f"SUM(CASE WHEN r.{c} IS NULL THEN 0 ELSE r.{c} END) OVER ({frame}) AS {c}"
+                         for c in ("units", "ok_units", "qa", "qb"))
         cur.execute(
-            "CREATE TEMPORARY TABLE scorecards_rolling AS SELECT r.s_id, w.month AS m, w.mi, r.kpi, "
-            "SUM(r.units) AS units, SUM(r.ok_units) AS ok_units, SUM(r.qa) AS qa, SUM(r.qb) AS qb "
-            f"FROM scorecards_month r JOIN ({window}) w ON r.mi > w.mi - {kpis.ROLLING_MONTHS} AND r.mi <= w.mi "
-            "GROUP BY r.s_id, w.month, w.mi, r.kpi",
-            window_params,
+            "CREATE TEMPORARY TABLE scorecards_rolling AS SELECT x.s_id, x.m, x.mi, x.kpi, x.units, x.ok_units, x.qa, x.qb "
+            f"FROM (SELECT g.s_id, g.kpi, w.month AS m, w.mi, {sums}, COUNT(r.s_id) OVER ({frame}) AS months_with_rows "
+            f"FROM (SELECT DISTINCT s_id, kpi FROM scorecards_month) g CROSS JOIN ({months}) w "
+            "LEFT JOIN scorecards_month r ON r.s_id = g.s_id AND r.kpi = g.kpi AND r.mi = w.mi) x "
+            "WHERE x.mi >= %s AND x.months_with_rows > 0",
+            [*month_params, first_i],
         )
         # 3. Value and score of every row, from its own inputs.
         value, score = _value_sql(rules)
@@ -236,6 +241,10 @@ def _sync(cur, model, staging: str, *, run: ScorecardRun, keys: list[str], in_sc
     changed = cur.rowcount
     cols = ["run_id", "supplier_id", "period", "month", *keys, *values]
     srcs = ["%s", "s.s_id", "s.period", "s.m", *[f"s.{k}" for k in keys], *[f"s.{src}" for src in values.values()]]
+    # Rows whose evidence went away, before the inserts (so they are not scanned again).
+    cur.execute(f"DELETE FROM {t} WHERE {in_scope} AND NOT EXISTS (SELECT 1 FROM {staging} s WHERE {match})",
+                scope_params)
+    removed = cur.rowcount
     exists = match.replace(f"{t}.", "x.")
     # The new rows are picked out first: an INSERT whose NOT EXISTS reads the table it writes would
     # scan its own new rows again for every row (quadratic when the table looks empty).
@@ -245,6 +254,4 @@ def _sync(cur, model, staging: str, *, run: ScorecardRun, keys: list[str], in_sc
     cur.execute(f"INSERT INTO {t} ({', '.join(cols)}) SELECT {', '.join(srcs)} FROM scorecards_added s", [run.pk])
     added = cur.rowcount
     cur.execute("DROP TABLE scorecards_added")
-    cur.execute(f"DELETE FROM {t} WHERE {in_scope} AND NOT EXISTS (SELECT 1 FROM {staging} s WHERE {match})",
-                scope_params)
-    return {f"{label}_changed": changed, f"{label}_added": added, f"{label}_removed": cur.rowcount}
+    return {f"{label}_changed": changed, f"{label}_added": added, f"{label}_removed": removed}

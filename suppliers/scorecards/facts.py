@@ -160,6 +160,13 @@ def moment_param(value: datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
+def _within(field: str, target, tolerance: Decimal) -> Q:
+    """``field`` equals ``target`` within a relative tolerance (a plain equality when it is 0)."""
+    if not tolerance:
+        return Q(**{field: target})
+    return Q(**{f"{field}__gte": target * Value(1 - tolerance), f"{field}__lte": target * Value(1 + tolerance)})
+
+
 def _flag(condition: Q | Any) -> Case:
     return Case(When(condition, then=ONE), default=ZERO, output_field=IntegerField())
 
@@ -203,8 +210,7 @@ def delivery_rows(rules: Rules, scope: Scope) -> tuple[str, tuple]:
     ).annotate(
         asn_accurate=_flag(Q(advice_line__isnull=False) & Q(advice_line__part_id=F("part_id"))
                            & (Q(lot="") | Q(asn_lot__id__isnull=False))
-                           & Q(received_quantity__gte=F("announced") * Value(1 - tol))
-                           & Q(received_quantity__lte=F("announced") * Value(1 + tol))),
+                           & _within("received_quantity", F("announced"), tol)),
     )
     columns = ["s_id", "day", "pk", "on_time", "has_asn", "asn_timely", "asn_accurate", "received", "rejected"]
     if scope.detail:
@@ -266,8 +272,11 @@ def order_line_rows(rules: Rules, scope: Scope) -> tuple[str, tuple]:
         rparams += params
     tol = rules.quantity_tolerance
     received = "CASE WHEN r.received IS NULL THEN 0 ELSE r.received END"
-    sql = (f"SELECT f.*, {received} AS received, CASE WHEN {received} >= f.expected * {_lit(1 - tol)} "
-           f"AND {received} <= f.expected * {_lit(1 + tol)} THEN 1 ELSE 0 END AS ok "
+    if tol:
+        on_target = f"{received} >= f.expected * {_lit(1 - tol)} AND {received} <= f.expected * {_lit(1 + tol)}"
+    else:
+        on_target = f"{received} = f.expected"
+    sql = (f"SELECT f.*, {received} AS received, CASE WHEN {on_target} THEN 1 ELSE 0 END AS ok "
            f"FROM ({inner}) f LEFT JOIN (SELECT r.order_line_id, SUM(r.received_quantity) AS received "
            f"FROM {grl} r{only} GROUP BY r.order_line_id) r ON r.order_line_id = f.pk")
     return sql, (*params, *rparams)
@@ -388,7 +397,7 @@ def invoice_line_rows(rules: Rules, scope: Scope) -> tuple[str, tuple]:
     qs = qs.annotate(
         s_id=F("invoice__supplier_id"), day=F("invoice__invoice_date"), order_price=po_price,
         ok=_flag(Q(invoice__currency=F("order_line__order__currency"))
-                 & LessThanOrEqual(Abs(F("price") - po_price), po_price * Value(tol))),
+                 & (LessThanOrEqual(Abs(F("price") - po_price), po_price * Value(tol)) if tol else Q(price=po_price))),
     )
     columns = ["s_id", "day", "pk", "ok"]
     if scope.detail:
