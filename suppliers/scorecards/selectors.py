@@ -79,7 +79,8 @@ def scorecard_for(*, supplier: Supplier, month: date | None = None) -> Scorecard
     month = month.replace(day=1)
     first = add_months(month, -(kpis.ROLLING_MONTHS - 1))
     months = [add_months(first, i) for i in range(kpis.ROLLING_MONTHS)]
-    cards = {(c.period, c.month): c for c in Scorecard.objects.filter(supplier=supplier, month__gte=first, month__lte=month)}
+    cards = {(c.period, c.month): c for c in
+             Scorecard.objects.filter(supplier=supplier, month__gte=first, month__lte=month).select_related("run")}
     results = {(r.period, r.month, r.kpi): r for r in
                KpiResult.objects.filter(supplier=supplier, month__gte=first, month__lte=month).select_related("run")}
     rolling, monthly = cards.get((kpis.ROLLING, month)), cards.get((kpis.MONTH, month))
