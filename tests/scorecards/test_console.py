@@ -139,3 +139,17 @@ def test_the_database_refuses_weights_that_do_not_add_up(db):
         scorecard_settings_update(actor=SYSTEM, weight_price=20)
     with pytest.raises(IntegrityError), transaction.atomic():
         ScorecardSettings.objects.filter(pk=1).update(weight_price=20)
+
+
+@pytest.mark.django_db
+def test_the_list_action_recomputes_the_selected_suppliers(scored, buyer, tenant_b, django_capture_on_commit_callbacks):
+    from suppliers.scorecards.models import Scorecard, ScorecardRun
+
+    card = Scorecard.objects.get(supplier=tenant_b.supplier, period="rolling12", month=date(2026, 3, 1))
+    client = login(buyer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/console/scorecards/scorecard/?period__exact=rolling12&month=2026-03",
+                               {"action": "recompute_selected", "_selected_action": [card.pk]})
+    assert response.status_code == 302
+    run = ScorecardRun.objects.latest("pk")
+    assert (run.supplier, run.trigger, run.status) == (tenant_b.supplier, "console", "done")
