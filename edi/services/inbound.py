@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import mmap
+import time
 import uuid
 from datetime import datetime, timezone as dt_timezone
 from pathlib import Path
@@ -120,15 +121,25 @@ def interchange_receive_file(*, source: Path, partner: TradingPartner | None, ch
     return interchange
 
 
+# A claim younger than this may still be being recorded by another poller (beat starts the next
+# poll while a long one runs); only older files in ``.claimed`` are a crash's leftovers.
+CLAIM_GRACE_SECONDS = 120.0
+
+
 def recover_claimed(*, archive_root: Path, partner: TradingPartner | None, channel: str) -> int:
-    """Finish claims a crash interrupted: files left in ``<archive>/.claimed``."""
+    """Finish claims a crash interrupted: files left in ``<archive>/.claimed`` for a while."""
     staging_dir = archive_root / ".claimed"
     if not staging_dir.is_dir():
         return 0
     done = 0
+    now_ts = time.time()
     for staged in sorted(staging_dir.iterdir()):
-        if not staged.is_file():
-            continue
+        try:
+            # the rename into .claimed set the ctime: it says when the claim was made
+            if not staged.is_file() or now_ts - staged.stat().st_ctime < CLAIM_GRACE_SECONDS:
+                continue
+        except FileNotFoundError:
+            continue  # its poller finished it meanwhile
         rel = _relative(staged)
         existing = Interchange.objects.filter(archive_path=rel).first()
         now = datetime.now(dt_timezone.utc)
