@@ -166,7 +166,7 @@ def read_orders(idoc: etree._Element, ctl: dict[str, str], n: int) -> dict[str, 
         doc["purpose"] = {"003": "cancel", "004": "replace"}.get(action, "original")
     if REVISION_QUALF in refs:
         raw = text(refs[REVISION_QUALF], "BELNR")
-        if not raw.isdigit() or len(raw) > 9:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
             raise EdiSyntaxError(f"IDoc {n}: E1EDK02 {REVISION_QUALF} (revision) must be a whole number")
         doc["revision"] = int(raw)
     else:

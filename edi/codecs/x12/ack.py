@@ -118,7 +118,7 @@ def ack_for(result: InterchangeResult, *, version: str = "00401",
                "messages": messages}
         listed_ok = sum(1 for m in messages if m["status"] == "accepted")
         declared = group.get("declared")
-        included = int(declared) if declared and str(declared).isdigit() else sets
+        included = int(declared) if declared and str(declared).isascii() and str(declared).isdigit() else sets
         if included != len(messages):
             doc["x_sets_included"] = included
         if sets != len(messages):

@@ -403,7 +403,7 @@ class _Interchange:
                 if errs:
                     self._element_issues("SE", self.pos, errs)
             count = se[1].strip() if len(se) > 1 else ""
-            if count != str(self.pos) and not (count.isdigit() and int(count) == self.pos):
+            if count != str(self.pos) and not (count.isascii() and count.isdigit() and int(count) == self.pos):
                 issues.append(self._msg_issue("4", f"SE01 says {count or 'nothing'}, the set has "
                                                    f"{self.pos} segments", "SE", self.pos))
             ref = se[2].strip() if len(se) > 2 else ""
@@ -526,7 +526,7 @@ class _Interchange:
             if errs:
                 for _, code, text in errs:
                     self._group_issue("5" if "GE01" in text else "4", f"invalid GE: {text}")
-            if count != str(g["sets"]) and not (count.isdigit() and int(count) == g["sets"]):
+            if count != str(g["sets"]) and not (count.isascii() and count.isdigit() and int(count) == g["sets"]):
                 self._group_issue("5", f"GE01 says {count or 'nothing'} sets, the group has "
                                        f"{g['sets']}")
             if control != (g["control_number"] or ""):
@@ -541,7 +541,7 @@ class _Interchange:
         self.done = True
         count = el[1].strip() if len(el) > 1 else ""
         control = el[2].strip() if len(el) > 2 else ""
-        if not (count.isdigit() and int(count) == len(self.groups)):
+        if not (count.isascii() and count.isdigit() and int(count) == len(self.groups)):
             self.issues.append(self._ic_issue(
                 "021", f"IEA01 says {count or 'nothing'} groups, the interchange has "
                        f"{len(self.groups)}", "IEA"))

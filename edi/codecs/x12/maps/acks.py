@@ -161,7 +161,7 @@ def read_ta1(el: Segment, envelope: Envelope) -> dict[str, Any]:
         raise MapError("TA1 without the acknowledged control number", "024", "TA1")
     d = g(el, 2)
     issued = envelope.date
-    if len(d) == 6 and d.isdigit():
+    if len(d) == 6 and d.isascii() and d.isdigit():
         yy = int(d[:2])  # the ISA09 window: 70-99 are 19xx
         issued = f"{2000 + yy if yy < 70 else 1900 + yy}-{d[2:4]}-{d[4:6]}"
     code = g(el, 5)
