@@ -11,10 +11,14 @@ Data entered in Japanese or Chinese is drawn with the PDF standard CJK fonts (no
 
 from __future__ import annotations
 
+import functools
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.utils import translation
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A6
@@ -172,6 +176,16 @@ def _draw_label(c: canvas.Canvas, advice: DespatchAdvice, package: DespatchPacka
     c.drawCentredString(width / 2, m + 3 * mm, hri)
 
 
+def _in_english(fn: Callable[..., bytes]) -> Callable[..., bytes]:
+    """Captions stay English whatever the page language (package types are translated model choices)."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> bytes:
+        with translation.override("en"):  # a fresh override per call: the object keeps the previous language
+            return fn(*args, **kwargs)
+    return wrapper
+
+
+@_in_english
 def shipping_labels_pdf(advice: DespatchAdvice, *, size: str = "4x6") -> bytes:
     """One label per package (pallets first, then cartons), in the order they were created."""
     page = LABEL_SIZES.get(size, LABEL_SIZES["4x6"])
@@ -203,6 +217,7 @@ def shipping_labels_pdf(advice: DespatchAdvice, *, size: str = "4x6") -> bytes:
     return buf.getvalue()
 
 
+@_in_english
 def packing_list_pdf(advice: DespatchAdvice) -> bytes:
     styles = getSampleStyleSheet()
     small = ParagraphStyle("small", parent=styles["Normal"], fontSize=8, leading=10)

@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from suppliers import services
 from suppliers.audit import events_for, event_record
@@ -157,10 +158,16 @@ class InvitationCreateForm(forms.ModelForm):
 
 @admin.register(Invitation)
 class InvitationAdmin(AuditedAdmin):
-    list_display = ["email", "supplier", "role", "state", "invited_by", "created_at", "expires_at"]
+    list_display = ["email", "supplier", "role", "state_label", "invited_by", "created_at", "expires_at"]
     list_filter = ["supplier", "role"]
     search_fields = ["email", "supplier__code"]
     actions = ["revoke"]
+
+    @admin.display(description=_("state"))
+    def state_label(self, obj: Invitation) -> str:
+        labels = {"pending": pgettext("invitation", "Pending"), "accepted": pgettext("invitation", "Accepted"),
+                  "revoked": pgettext("invitation", "Revoked"), "expired": pgettext("invitation", "Expired")}
+        return labels.get(obj.state, obj.state)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

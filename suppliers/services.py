@@ -14,7 +14,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from suppliers import gs1
 from suppliers.audit import Actor, as_actor, event_record
@@ -97,17 +98,17 @@ def invitation_create(
     """Invite a person to a supplier's portal: creates an inactive user and a one-time link."""
     who = as_actor(actor)
     if not _can_manage_users(who, supplier):
-        raise PermissionDenied("Only buyers and the supplier's administrators may invite users.")
+        raise PermissionDenied(_("Only buyers and the supplier's administrators may invite users."))
     email = User.objects.normalize_email(email).strip().lower()
     if not email:
-        raise DomainError("An e-mail address is required.")
+        raise DomainError(_("An e-mail address is required."))
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
         membership = getattr(user, "supplier_membership", None)
         if user.is_active or user.has_usable_password():
-            raise DomainError(f"{email} already has an account.")
+            raise DomainError(_("%(email)s already has an account.") % {"email": email})
         if membership is None or membership.supplier_id != supplier.pk:
-            raise DomainError(f"{email} has been invited by another supplier.")
+            raise DomainError(_("%(email)s has been invited by another supplier.") % {"email": email})
         membership.role = role
         membership.save(update_fields=["role"])
         # A fresh invitation replaces any pending one.
@@ -147,10 +148,10 @@ def invitation_accept(*, token: str, password: str) -> AbstractBaseUser:
     """Set the invited user's password and activate the account. The link works once."""
     invitation = invitation_get_pending(token=token)
     if invitation is None:
-        raise DomainError("This invitation link is invalid, expired or already used.")
+        raise DomainError(_("This invitation link is invalid, expired or already used."))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.state != "pending":
-        raise DomainError("This invitation link is invalid, expired or already used.")
+        raise DomainError(_("This invitation link is invalid, expired or already used."))
     user = invitation.user
     validate_password(password, user)
     user.set_password(password)
@@ -167,7 +168,7 @@ def invitation_accept(*, token: str, password: str) -> AbstractBaseUser:
 def invitation_revoke(*, invitation: Invitation, actor: AnyActor) -> None:
     who = as_actor(actor)
     if not _can_manage_users(who, invitation.supplier):
-        raise PermissionDenied("You may not revoke this invitation.")
+        raise PermissionDenied(_("You may not revoke this invitation."))
     if invitation.state == "pending":
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -179,9 +180,9 @@ def membership_set_active(*, membership: SupplierMembership, active: bool, actor
     """Deactivate (or reactivate) a supplier user; deactivated users cannot log in."""
     who = as_actor(actor)
     if not _can_manage_users(who, membership.supplier):
-        raise PermissionDenied("Only buyers and the supplier's administrators may change users.")
+        raise PermissionDenied(_("Only buyers and the supplier's administrators may change users."))
     if who.user is not None and who.user.pk == membership.user_id and not active:
-        raise DomainError("You cannot deactivate yourself.")
+        raise DomainError(_("You cannot deactivate yourself."))
     membership.is_active = active
     membership.save(update_fields=["is_active"])
     user = membership.user
@@ -202,6 +203,12 @@ class LineInput:
     requested_date: date
     unit: str = ""
     supplier_part_number: str = ""
+
+
+def _stored_label(label: Any) -> str:
+    """A choice label as stored and sent to the ERP: in the site language, not the language of the page."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label)
 
 
 def _as_line_input(raw: LineInput | dict[str, Any]) -> LineInput:
@@ -385,11 +392,11 @@ def sscc_allocate(*, supplier: Supplier, count: int) -> list[str]:
     locked = Supplier.objects.select_for_update().only("pk", "gs1_company_prefix", "sscc_next_serial").get(pk=supplier.pk)
     prefix = locked.gs1_company_prefix
     if not prefix:
-        raise DomainError("No GS1 company prefix is configured for this supplier: ask the buyer to set one.")
+        raise DomainError(_("No GS1 company prefix is configured for this supplier: ask the buyer to set one."))
     width = 16 - len(prefix)
     first = locked.sscc_next_serial
     if first + count > 10 * 10**width:
-        raise DomainError("The SSCC serial numbers of this GS1 company prefix are used up.")
+        raise DomainError(_("The SSCC serial numbers of this GS1 company prefix are used up."))
     Supplier.objects.filter(pk=locked.pk).update(sscc_next_serial=first + count)
     numbers = []
     for n in range(first, first + count):
@@ -448,9 +455,9 @@ def despatch_advice_submit_web(
     who = as_actor(actor)
     number = number.strip()
     if not number:
-        raise DomainError("The ASN needs a number.")
+        raise DomainError(_("The ASN needs a number."))
     if DespatchAdvice.objects.filter(supplier=supplier, number=number).exists():
-        raise DomainError(f"ASN number {number} is already used.")
+        raise DomainError(_("ASN number %(n)s is already used.") % {"n": number})
     if not lines:
         raise DomainError("An ASN needs at least one line.")
     ids = sorted({li.order_line.pk for li in lines})
@@ -462,29 +469,29 @@ def despatch_advice_submit_web(
     for li in lines:
         line = locked.get(li.order_line.pk)
         if line is None or line.order.supplier_id != supplier.pk:
-            raise PermissionDenied("An order line of the ASN does not belong to this supplier.")
+            raise PermissionDenied(_("An order line of the ASN does not belong to this supplier."))
         li.order_line = line
         if line.order.status != PurchaseOrder.Status.CONFIRMED:
-            raise DomainError(f"Order {line.order.number} is not confirmed.")
+            raise DomainError(_("Order %(n)s is not confirmed.") % {"n": line.order.number})
         if line.cancelled or line.confirmation in (PurchaseOrderLine.Confirmation.REJECTED,
                                                    PurchaseOrderLine.Confirmation.PENDING):
-            raise DomainError(f"Line {line} is not open for shipping.")
+            raise DomainError(_("Line %(line)s is not open for shipping.") % {"line": line})
         if li.quantity <= 0:
-            raise DomainError(f"Line {line}: the quantity must be more than zero.")
+            raise DomainError(_("Line %(line)s: the quantity must be more than zero.") % {"line": line})
         if li.lots:
             names = [name for name, _q in li.lots]
             if len(set(names)) != len(names):
-                raise DomainError(f"Line {line}: a lot is listed twice.")
+                raise DomainError(_("Line %(line)s: a lot is listed twice.") % {"line": line})
             if any(q <= 0 for _n, q in li.lots) or sum(q for _n, q in li.lots) != li.quantity:
-                raise DomainError(f"Line {line}: the lot quantities must add up to {_num(li.quantity)}.")
+                raise DomainError(_("Line %(line)s: the lot quantities must add up to %(q)s.") % {"line": line, "q": _num(li.quantity)})
         if li.serials:
             if len(set(li.serials)) != len(li.serials):
-                raise DomainError(f"Line {line}: a serial number is listed twice.")
+                raise DomainError(_("Line %(line)s: a serial number is listed twice.") % {"line": line})
             if len(li.serials) > li.quantity:
-                raise DomainError(f"Line {line}: more serial numbers than pieces.")
+                raise DomainError(_("Line %(line)s: more serial numbers than pieces.") % {"line": line})
         ship_tos.add(line.order.ship_to_id)
     if len(ship_tos) > 1:
-        raise DomainError("All lines of an ASN must go to the same ship-to plant.")
+        raise DomainError(_("All lines of an ASN must go to the same ship-to plant."))
     tolerance = asn_tolerance_for(supplier=supplier)
     shipped = _shipped_quantities(ids)
     this_asn: dict[int, Decimal] = {}
@@ -496,24 +503,26 @@ def despatch_advice_submit_web(
         if shipped.get(pk, Decimal(0)) + quantity > allowed:
             left = max(allowed - shipped.get(pk, Decimal(0)), Decimal(0))
             raise DomainError(
-                f"Line {line}: at most {_num(left)} {line.unit} more may be shipped "
-                f"(confirmed {_num(line.effective_quantity)}, tolerance {_num(tolerance)} %)."
+                _("Line %(line)s: at most %(left)s %(unit)s more may be shipped (confirmed %(confirmed)s, "
+                  "tolerance %(tolerance)s %%).") % {"line": line, "left": _num(left), "unit": line.unit,
+                                                    "confirmed": _num(line.effective_quantity),
+                                                    "tolerance": _num(tolerance)}
             )
     refs = {p.ref: p for p in packages}
     if len(refs) != len(list(packages)):
-        raise DomainError("Two packages have the same reference.")
+        raise DomainError(_("Two packages have the same reference."))
     for p in packages:
         if p.type not in DespatchPackage.Type.values:
-            raise DomainError(f"Unknown package type {p.type!r}.")
+            raise DomainError(_("Unknown package type %(t)r.") % {"t": p.type})
         if p.parent_ref:
             parent = refs.get(p.parent_ref)
             if parent is None or parent.type != DespatchPackage.Type.PALLET or parent.ref == p.ref:
-                raise DomainError(f"Package {p.ref} must sit on a pallet of this ASN.")
+                raise DomainError(_("Package %(ref)s must sit on a pallet of this ASN.") % {"ref": p.ref})
             if p.type == DespatchPackage.Type.PALLET:
-                raise DomainError("A pallet cannot sit on another pallet.")
+                raise DomainError(_("A pallet cannot sit on another pallet."))
     for li in lines:
         if li.package_ref and li.package_ref not in refs:
-            raise DomainError(f"Line {li.order_line}: unknown package {li.package_ref}.")
+            raise DomainError(_("Line %(line)s: unknown package %(ref)s.") % {"line": li.order_line, "ref": li.package_ref})
     # Pallets first, so parents exist when their cartons are created.
     ordered = sorted(packages, key=lambda p: p.type != DespatchPackage.Type.PALLET)
     ssccs = dict(zip([p.ref for p in ordered], sscc_allocate(supplier=supplier, count=len(ordered))))
@@ -649,26 +658,26 @@ def purchase_order_respond(
     for r in responses:
         line = r.line
         if line.order_id != order.pk:
-            raise DomainError(f"Line {line} is not on order {order.number}.")
+            raise DomainError(_("Line %(line)s is not on order %(n)s.") % {"line": line, "n": order.number})
         if r.status not in ("accepted", "changed", "rejected"):
             raise DomainError(f"Unknown line status {r.status!r}.")
         if line.cancelled and source != "edi":
-            raise DomainError(f"Line {line.line_no} of {order.number} is cancelled.")
+            raise DomainError(_("Line %(line)s of %(n)s is cancelled.") % {"line": line.line_no, "n": order.number})
         if r.reason_code and r.reason_code not in ResponseReason.values:
             raise DomainError(f"Unknown reason {r.reason_code!r}.")
         if r.status == "rejected":
             if not order.allow_rejection:
-                raise DomainError(f"The buyer does not allow rejecting lines of {order.number}.")
+                raise DomainError(_("The buyer does not allow rejecting lines of %(n)s.") % {"n": order.number})
             line.confirmation = PurchaseOrderLine.Confirmation.REJECTED
             line.confirmed_quantity = Decimal(0)
             line.confirmed_date = None
-            line.rejection_reason = (r.reason or (ResponseReason(r.reason_code).label if r.reason_code else "")
-                                     or "rejected by the supplier")[:200]
+            line.rejection_reason = (r.reason or (_stored_label(ResponseReason(r.reason_code).label) if r.reason_code
+                                                  else "") or "rejected by the supplier")[:200]
         else:
             quantity = line.quantity if r.quantity is None else r.quantity
             when = r.delivery_date or line.requested_date
             if quantity < 0:
-                raise DomainError("A confirmed quantity cannot be negative.")
+                raise DomainError(_("A confirmed quantity cannot be negative."))
             changed = r.status == "changed" or quantity != line.quantity or when != line.requested_date
             line.confirmation = (
                 PurchaseOrderLine.Confirmation.CHANGED if changed else PurchaseOrderLine.Confirmation.ACCEPTED
@@ -688,7 +697,7 @@ def purchase_order_respond(
                         "quantity": str(line.confirmed_quantity), "date": str(line.confirmed_date or ""),
                         "reason_code": line.reason_code, "reason": reason})
     if not answered:
-        raise DomainError("An order response needs at least one line.")
+        raise DomainError(_("An order response needs at least one line."))
     statuses = {line.confirmation for line, _reason in answered}
     overall = statuses.pop() if len(statuses) == 1 else PurchaseOrderLine.Confirmation.CHANGED
     response = OrderResponse.objects.create(

@@ -15,7 +15,9 @@ def invitation_send(self, invitation_id: int, path: str) -> None:
     if invitation is None or invitation.state != "pending":
         return
     context = {"invitation": invitation, "url": settings.SITE_URL.rstrip("/") + path}
-    with translation.override(settings.LANGUAGE_CODE):
+    # The invited person has no preferences yet: write in the language of whoever invited them.
+    language = getattr(getattr(invitation.invited_by, "preferences", None), "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
         subject = render_to_string("suppliers/email/invitation_subject.txt", context).strip()
         body = render_to_string("suppliers/email/invitation_body.txt", context)
     send_mail(subject, body, None, [invitation.email])

@@ -28,6 +28,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from suppliers import services as domain
 from suppliers.audit import Actor, as_actor, event_record
@@ -83,11 +84,11 @@ def api_key_create(*, name: str, scope: str, actor: AnyActor) -> IssuedKey:
     """A key for an ERP system (buyer side). Names of active ERP keys are unique."""
     name = name.strip()
     if not name:
-        raise DomainError("An API key needs a name.")
+        raise DomainError(gettext("An API key needs a name."))
     if scope not in ApiKey.Scope.values:
         raise DomainError(f"Scope must be one of {', '.join(ApiKey.Scope.values)}.")
     if ApiKey.objects.filter(name=name, supplier=None, revoked_at=None).exists():
-        raise DomainError(f"An active API key named {name!r} exists; revoke it first.")
+        raise DomainError(gettext("An active API key named %(name)r exists; revoke it first.") % {"name": name})
     who = as_actor(actor)
     prefix, key = _new_key()
     api_key = ApiKey.objects.create(name=name[:80], prefix=prefix, key_hash=key_hash(key), scope=scope,
@@ -101,7 +102,7 @@ def supplier_api_key_create(*, user: AbstractBaseUser, actor: AnyActor, scope: s
     """A supplier user's own key: sees only that user's supplier. One active key per user."""
     membership = SupplierMembership.objects.select_related("supplier").filter(user=user, is_active=True).first()
     if membership is None:
-        raise PermissionDenied("Only active supplier users can have a supplier API key.")
+        raise PermissionDenied(gettext("Only active supplier users can have a supplier API key."))
     if scope not in ApiKey.Scope.values:
         raise DomainError(f"Scope must be one of {', '.join(ApiKey.Scope.values)}.")
     for old in ApiKey.objects.filter(user=user, revoked_at=None):
@@ -120,7 +121,7 @@ def supplier_api_key_create(*, user: AbstractBaseUser, actor: AnyActor, scope: s
 def api_key_revoke(*, api_key: ApiKey, actor: AnyActor) -> ApiKey:
     who = as_actor(actor)
     if who.user is not None and api_key.user_id and who.user.pk != api_key.user_id and not who.user.is_staff:
-        raise PermissionDenied("You may revoke only your own API key.")
+        raise PermissionDenied(gettext("You may revoke only your own API key."))
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])

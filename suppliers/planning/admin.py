@@ -563,16 +563,18 @@ def _input_rows(inputs: dict[str, Any]) -> list[tuple[str, str]]:
             rows.append((str(label), str(inputs[key])))
     stock = inputs.get("stock") or {}
     if stock:
-        rows.insert(3, (str(_("stock")), f"{stock.get('on_hand')} on hand, {stock.get('blocked')} blocked, "
-                                         f"{stock.get('available')} available ({stock.get('day') or '—'})"))
+        rows.insert(3, (str(_("stock")), _("%(on_hand)s on hand, %(blocked)s blocked, %(available)s available (%(day)s)") % {
+            "on_hand": stock.get("on_hand"), "blocked": stock.get("blocked"), "available": stock.get("available"),
+            "day": stock.get("day") or "—"}))
     fc = inputs.get("forecast") or {}
     if fc:
-        rows.insert(4, (str(_("forecast")), f"run {fc.get('run')}, {fc.get('model')}, σ {fc.get('sigma')}, weekly "
-                                            f"{', '.join(str(v) for v in fc.get('weekly', []))}"))
+        rows.insert(4, (str(_("forecast")), _("run %(run)s, %(model)s, σ %(sigma)s, weekly %(weekly)s") % {
+            "run": fc.get("run"), "model": fc.get("model"), "sigma": fc.get("sigma"),
+            "weekly": ", ".join(str(v) for v in fc.get("weekly", []))}))
     rule = inputs.get("quantity_rule") or {}
     if rule:
         rows.append((str(_("quantity rule")), ", ".join(f"{k} {v}" for k, v in rule.items())))
     for line in inputs.get("open_lines") or []:
-        rows.append((str(_("open order line")), f"{line.get('order')}/{line.get('line')}: {line.get('open')} due "
-                                                 f"{line.get('due')}"))
+        rows.append((str(_("open order line")), _("%(order)s/%(line)s: %(open)s due %(due)s") % {
+            "order": line.get("order"), "line": line.get("line"), "open": line.get("open"), "due": line.get("due")}))
     return rows

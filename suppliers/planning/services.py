@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from suppliers import services as core
 from suppliers.audit import Actor, as_actor, event_record
@@ -128,9 +129,9 @@ def forecast_adjust(
     log = []
     for week, quantity in sorted(changes.items()):
         if week.weekday() != 0:
-            raise DomainError(f"{week} is not a Monday: adjustments are per week.")
+            raise DomainError(gettext("%(week)s is not a Monday: adjustments are per week.") % {"week": week})
         if quantity is not None and quantity < 0:
-            raise DomainError(f"Week {week}: a forecast cannot be negative.")
+            raise DomainError(gettext("Week %(w)s: a forecast cannot be negative.") % {"w": week})
         row = existing.get(week)
         before = row.quantity if row else None
         if quantity is None:
@@ -247,7 +248,7 @@ def forecast_publish_statistical(
         })
         versions.append(version)
     if wanted is not None and not versions:
-        raise DomainError("None of these suppliers supplies a part with a current forecast.")
+        raise DomainError(gettext("None of these suppliers supplies a part with a current forecast."))
     return versions
 
 
@@ -506,7 +507,7 @@ def proposals_approve(*, proposals: Iterable[ReplenishmentProposal], actor: AnyA
 def proposal_reject(*, proposal: ReplenishmentProposal, reason: str, actor: AnyActor) -> ReplenishmentProposal:
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Say why the proposal is rejected.")
+        raise DomainError(gettext("Say why the proposal is rejected."))
     proposal = ReplenishmentProposal.objects.select_for_update().select_related("supplier").get(pk=proposal.pk)
     _transition(proposal, ReplenishmentProposal.Status.REJECTED, actor=as_actor(actor), reason=reason)
     return proposal

@@ -27,7 +27,15 @@ def send_answer_awaits_review(*, step_id: int) -> int:
         return 0
     context = {"step": step, "notice": step.notice, "url": settings.SITE_URL.rstrip("/") + reverse(
         "admin:quality_qualitynotice_change", args=[step.notice.pk])}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string("quality/email/answered_subject.txt", context).split())
-        body = render_to_string("quality/email/answered_body.txt", context)
-    return sum(send_mail(subject, body, None, [to]) for to in recipients)
+    from suppliers.models import UserPreferences
+
+    # Each engineer reads it in the language chosen with the console's language switcher.
+    languages = dict(UserPreferences.objects.filter(user__email__in=recipients, user__is_staff=True)
+                     .exclude(language="").values_list("user__email", "language"))
+    sent = 0
+    for to in recipients:
+        with translation.override(languages.get(to) or settings.LANGUAGE_CODE):
+            subject = " ".join(render_to_string("quality/email/answered_subject.txt", context).split())
+            body = render_to_string("quality/email/answered_body.txt", context)
+        sent += send_mail(subject, body, None, [to])
+    return sent

@@ -25,14 +25,15 @@ def notice_raised(notice: QualityNotice) -> None:
 
 
 def step_reviewed(step: EightDStep, *, notice: QualityNotice) -> None:
-    _tell_supplier(notice, kind="quality", template="reviewed", step_code=step.code,
+    # The step itself goes along so that its label is translated per recipient (step_label: older rows).
+    _tell_supplier(notice, kind="quality", template="reviewed", step_code=step.code, step=step,
                    step_label=str(step.get_discipline_display()), accepted=step.status == EightDStep.Status.ACCEPTED,
                    comment=step.review_comment)
 
 
 def steps_overdue(notice: QualityNotice, steps: list[EightDStep], *, today: date) -> None:
     _tell_supplier(notice, kind="reminder", template="overdue", today=str(today), steps=[
-        {"code": s.code, "label": str(s.get_discipline_display()), "due": str(s.due_date)} for s in steps])
+        {"code": s.code, "step": s, "label": str(s.get_discipline_display()), "due": str(s.due_date)} for s in steps])
 
 
 def step_answered(step: EightDStep) -> None:

@@ -59,7 +59,7 @@ def _require_buyer(who: Actor, perm: str) -> None:
     if user is None:
         return  # the system (demo data, automatic notices)
     if not (user.is_active and user.is_staff and user.has_perm(perm)):
-        raise PermissionDenied("Only the buyer's quality engineers may do this.")
+        raise PermissionDenied(_("Only the buyer's quality engineers may do this."))
 
 
 def _require_supplier_user(who: Actor, supplier: Supplier) -> None:
@@ -99,20 +99,20 @@ def quality_notice_raise(
     _require_buyer(who, "quality.add_qualitynotice")
     lot = (lot or "").strip()
     if not (lot or advice or receipt):
-        raise DomainError("A quality notice names a lot, an ASN or a goods receipt.")
-    for ref, label in ((advice, "ASN"), (receipt, "goods receipt"), (order, "purchase order")):
+        raise DomainError(_("A quality notice names a lot, an ASN or a goods receipt."))
+    for ref, label in ((advice, _("ASN")), (receipt, _("Goods receipt")), (order, _("Purchase order"))):
         if ref is not None and ref.supplier_id != supplier.pk:
-            raise DomainError(f"{label} {ref} belongs to another supplier.")
+            raise DomainError(_("%(what)s %(ref)s belongs to another supplier.") % {"what": label, "ref": ref})
     if not SupplierPart.objects.filter(supplier=supplier, part=part).exists():
-        raise DomainError(f"{supplier.code} does not supply {part.buyer_part_number}.")
+        raise DomainError(_("%(s)s does not supply %(part)s.") % {"s": supplier.code, "part": part.buyer_part_number})
     if not defect_code.is_active:
-        raise DomainError(f"Defect code {defect_code.code} is no longer in use.")
+        raise DomainError(_("Defect code %(code)s is no longer in use.") % {"code": defect_code.code})
     if rejected_quantity is None or rejected_quantity < 0:
-        raise DomainError("The rejected quantity cannot be negative.")
+        raise DomainError(_("The rejected quantity cannot be negative."))
     if severity not in QualityNotice.Severity.values:
         raise DomainError(f"Unknown severity {severity!r}.")
     if not title.strip() or not description.strip():
-        raise DomainError("A quality notice needs a title and a description.")
+        raise DomainError(_("A quality notice needs a title and a description."))
     if receipt is not None and advice is None:
         advice = receipt.advice
     if advice is not None and order is None:
@@ -168,7 +168,7 @@ def quality_notice_cancel(*, notice: QualityNotice, actor: AnyActor, reason: str
     who = as_actor(actor)
     _require_buyer(who, "quality.change_qualitynotice")
     if not reason.strip():
-        raise DomainError("Say why the notice is cancelled.")
+        raise DomainError(_("Say why the notice is cancelled."))
     notice = QualityNotice.objects.select_for_update().get(pk=notice.pk)
     quality_notice_transition(notice=notice, to=QualityNotice.Status.CANCELLED, actor=who, reason=reason.strip())
     _to_erp(notice, who)
@@ -296,7 +296,7 @@ def attachment_add(
     else:
         _require_buyer(who, "quality.add_noticeattachment")
     if step is not None and step.notice_id != notice.pk:
-        raise DomainError("That 8D step belongs to another notice.")
+        raise DomainError(_("That 8D step belongs to another notice."))
     head = upload.stream.read(files.HEAD_BYTES)
     upload.stream.seek(0)
     content_type = files.check(name=upload.name, size=upload.size, head=head, max_bytes=max_attachment_bytes())

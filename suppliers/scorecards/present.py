@@ -12,7 +12,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from suppliers.scorecards import kpis
 
@@ -143,31 +143,31 @@ def _days_cell(r: dict) -> Cell:
 COLUMNS: dict[str, list[Column]] = {
     kpis.ON_TIME: _receipt_cols() + [
         (gettext_lazy("Due"), lambda r, L: Cell(day(r["due"]) + ("" if r["confirmed_date"] else " *"))),
-        (gettext_lazy("Received"), lambda r, L: Cell(day(r["received_on"]))),
+        (pgettext_lazy("date", "Received"), lambda r, L: Cell(day(r["received_on"]))),
         (gettext_lazy("Days"), lambda r, L: _days_cell(r)),
     ],
     kpis.ASN_TIMELINESS: _receipt_cols() + [
         (gettext_lazy("ASN"), lambda r, L: Cell(r["asn_number"] or "—", L.asn(r["asn_pk"]))),
         (gettext_lazy("ASN sent"), lambda r, L: Cell(moment(r["asn_submitted_at"]))),
-        (gettext_lazy("Received"), lambda r, L: Cell(day(r["received_on"]))),
+        (pgettext_lazy("date", "Received"), lambda r, L: Cell(day(r["received_on"]))),
     ],
     kpis.ASN_ACCURACY: _receipt_cols() + [
         (gettext_lazy("ASN"), lambda r, L: Cell(r["asn_number"] or "—", L.asn(r["asn_pk"]))),
         (gettext_lazy("Announced"), lambda r, L: Cell(qty(r["announced"]), cls="num")),
-        (gettext_lazy("Received"), lambda r, L: Cell(qty(r["received"]), cls="num")),
+        (pgettext_lazy("quantity", "Received"), lambda r, L: Cell(qty(r["received"]), cls="num")),
     ],
     kpis.QUALITY: _receipt_cols() + [
-        (gettext_lazy("Received"), lambda r, L: Cell(qty(r["received"]), cls="num")),
-        (gettext_lazy("Rejected"), lambda r, L: Cell(qty(r["rejected"]), cls="num")),
+        (pgettext_lazy("quantity", "Received"), lambda r, L: Cell(qty(r["received"]), cls="num")),
+        (pgettext_lazy("quantity", "Rejected"), lambda r, L: Cell(qty(r["rejected"]), cls="num")),
         (gettext_lazy("Received on"), lambda r, L: Cell(day(r["received_on"]))),
     ],
     kpis.QUANTITY: [
         (gettext_lazy("Order / line"), lambda r, L: Cell(f"{r['order_number']} / {r['line_no']}", L.order(r["order_pk"]))),
         (gettext_lazy("Part"), lambda r, L: Cell(r["part_number"], cls="mono")),
         (gettext_lazy("Due"), lambda r, L: Cell(day(r["due"]))),
-        (gettext_lazy("Ordered"), lambda r, L: Cell(qty(r["quantity"]), cls="num")),
-        (gettext_lazy("Confirmed"), lambda r, L: Cell(qty(r["confirmed_quantity"]), cls="num")),
-        (gettext_lazy("Received"), lambda r, L: Cell(qty(r["received"]), cls="num")),
+        (pgettext_lazy("quantity", "Ordered"), lambda r, L: Cell(qty(r["quantity"]), cls="num")),
+        (pgettext_lazy("quantity", "Confirmed"), lambda r, L: Cell(qty(r["confirmed_quantity"]), cls="num")),
+        (pgettext_lazy("quantity", "Received"), lambda r, L: Cell(qty(r["received"]), cls="num")),
     ],
     kpis.RESPONSE: [
         (gettext_lazy("Order"), lambda r, L: Cell(r["number"] + (f" rev {r['revision']}" if r["revision"] else ""), L.order(r["pk"]))),
@@ -227,7 +227,7 @@ def table(kpi: str, rows: Iterable[dict], links: Any, rules: dict | None = None)
 
 
 NOTICE_HEADERS = [gettext_lazy("Quality notice"), gettext_lazy("Raised"), gettext_lazy("Receipt"), gettext_lazy("Part"),
-                  gettext_lazy("Lot"), gettext_lazy("Rejected"), gettext_lazy("Rejected on the receipt"),
+                  gettext_lazy("Lot"), pgettext_lazy("quantity", "Rejected"), gettext_lazy("Rejected on the receipt"),
                   gettext_lazy("Adds to rejected")]
 
 
