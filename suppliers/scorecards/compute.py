@@ -1,11 +1,11 @@
 """The computation, in the database: a handful of statements, whatever the number of suppliers.
 
-1. delete the results of the run's scope (suppliers, months);
-2. one INSERT ... SELECT: every family of evidence (``facts``) grouped by supplier and month,
-   unpivoted into one row per KPI with its inputs (units, ok_units, qa, qb);
-3. one INSERT ... SELECT: rolling 12 months as sums of those monthly inputs;
-4. one UPDATE: value and score of every row from its inputs (one formula per KPI);
-5. one INSERT ... SELECT: the weighted score and grade, over the KPIs that had evidence.
+1. monthly inputs: every family of evidence (``facts``) grouped by supplier and month and
+   unpivoted into one row per KPI with its inputs (units, ok_units, qa, qb), into a temporary table;
+2. rolling 12 months: running sums of those monthly inputs;
+3. value and score of every row from its inputs (one SQL formula per KPI), then the weighted
+   score and grade per supplier and period over the KPIs that had evidence;
+4. only the differences are written to the result tables.
 
 Monthly rows are computed for the 11 months before the first month too, so that every rolling
 figure of the run comes from rows of the same run. Nothing loops over lines in Python.
