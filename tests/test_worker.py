@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import pytest
 
-from tests.worker import WorkerProcess
+from tests.worker import WorkerProcess, private_queues
 
 pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("worker")]
 
 
 @pytest.fixture
-def worker(transactional_db, tmp_path):
+def worker(transactional_db, tmp_path, settings):
     from portal.celery import app
 
     broker = app.conf.broker_url or ""
     if not broker.startswith(("redis://", "amqp://")):
         pytest.skip("needs CELERY_BROKER_URL=redis://... (make test sets it)")
-    proc = WorkerProcess(
-        broker_url=broker, queue=app.conf.task_default_queue, log_path=tmp_path / "worker.log",
-        extra_env={"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-                   "EMAIL_FILE_PATH": str(tmp_path / "mail")},
-    ).start()
-    try:
-        proc.wait_ready(app)
-        yield proc
-    finally:
-        proc.stop()
+    with private_queues(settings, broker) as queue:
+        proc = WorkerProcess(
+            broker_url=broker, queue=queue, log_path=tmp_path / "worker.log",
+            extra_env={"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                       "EMAIL_FILE_PATH": str(tmp_path / "mail")},
+        ).start()
+        try:
+            proc.wait_ready(app)
+            yield proc
+        finally:
+            proc.stop()
 
 
 def test_task_round_trip_through_broker_and_worker(worker):

@@ -6,6 +6,9 @@ import os
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -21,6 +24,37 @@ def test_database_url() -> str:
     user = s.get("USER") or "postgres"
     host = s.get("HOST") or "127.0.0.1"
     return f"postgres://{user}@{host}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+@contextmanager
+def private_queues(settings, broker_url: str) -> Iterator[str]:
+    """Queues no other process knows of, for one test: its default queue's name is yielded, and every
+    queue by concern sits under ``<name>.``. A worker left over from an interrupted run, or another
+    checkout's test run on the same broker, can never take this test's messages, nor this test
+    theirs. The queues are deleted afterwards."""
+    from kombu import Connection
+
+    from portal.celery import app
+    from portal.queues import CONCERNS
+
+    name = f"t-{uuid.uuid4().hex[:10]}"
+    previous = app.conf.task_default_queue
+    settings.CELERY_TASK_DEFAULT_QUEUE = name
+    settings.CELERY_QUEUE_PREFIX = f"{name}."
+    app.conf.task_default_queue = name
+    try:
+        yield name
+    finally:
+        app.conf.task_default_queue = previous
+        with Connection(broker_url, connect_timeout=5) as conn:
+            for queue in [name] + [f"{name}.{concern}" for concern in CONCERNS]:
+                channel = conn.channel()
+                try:
+                    channel.queue_delete(queue=queue)
+                except Exception:  # noqa: BLE001, S110 - never declared
+                    pass
+                finally:
+                    channel.close()
 
 
 class WorkerProcess:
@@ -47,7 +81,7 @@ class WorkerProcess:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> WorkerProcess:
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 - the worker writes it until stopped
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", ",".join(self.queues), "--loglevel=INFO",
              f"--concurrency={self.concurrency}", "--without-gossip", "--without-mingle", "--without-heartbeat",

@@ -16,7 +16,7 @@ import pytest
 from edi.models import Interchange
 from suppliers.models import DespatchAdvice
 from tests.edi.conftest import despatch_advice, drop, interchange_bytes, make_partner
-from tests.worker import WorkerProcess
+from tests.worker import WorkerProcess, private_queues
 
 pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("worker")]
 
@@ -33,13 +33,14 @@ def _wait(predicate, timeout: float, what: str) -> None:
 
 
 @pytest.fixture
-def broker():
+def broker(settings):
     from portal.celery import app
 
     url = app.conf.broker_url or ""
     if not url.startswith(("redis://", "amqp://")):
         pytest.skip("needs CELERY_BROKER_URL=redis://... (make test sets it)")
-    return app
+    with private_queues(settings, url):
+        yield app
 
 
 def test_sigkill_mid_batch_then_a_new_worker_processes_everything_exactly_once(

@@ -9,29 +9,30 @@ from datetime import date
 import pytest
 
 from tests.scorecards.conftest import Line
-from tests.worker import WorkerProcess
+from tests.worker import WorkerProcess, private_queues
 
 pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("worker")]
 
 
 @pytest.fixture
-def analytics_worker(transactional_db, tmp_path):
+def analytics_worker(transactional_db, tmp_path, settings):
     from portal.celery import app
     from portal.queues import ANALYTICS, queue_name
 
     broker = app.conf.broker_url or ""
     if not broker.startswith(("redis://", "amqp://")):
         pytest.skip("needs CELERY_BROKER_URL=redis://... (make test sets it)")
-    # Only the analytics queue (the readiness ping is sent there too): a task routed anywhere
-    # else would never run.
-    analytics = queue_name(ANALYTICS)
-    proc = WorkerProcess(broker_url=broker, queue=analytics, log_path=tmp_path / "worker.log",
-                         queues=[analytics]).start()
-    try:
-        proc.wait_ready(app)
-        yield proc
-    finally:
-        proc.stop()
+    with private_queues(settings, broker):
+        # Only the analytics queue (the readiness ping is sent there too): a task routed anywhere
+        # else would never run.
+        analytics = queue_name(ANALYTICS)
+        proc = WorkerProcess(broker_url=broker, queue=analytics, log_path=tmp_path / "worker.log",
+                             queues=[analytics]).start()
+        try:
+            proc.wait_ready(app)
+            yield proc
+        finally:
+            proc.stop()
 
 
 def test_a_console_request_is_computed_by_the_analytics_worker(analytics_worker, tenant_a, tmp_path):
