@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.browser.test_supplier_login import log_in
@@ -182,8 +183,7 @@ def test_pages_on_a_phone_and_the_preferences(page, tenant_a):
     page.get_by_label("Quality notices").uncheck()
     page.get_by_label("Language of e-mails and pages").select_option("ja")
     page.get_by_role("button", name="Save").press("Enter")
-    page.wait_for_load_state("load")
-    assert page.locator("html").get_attribute("lang") == "ja"
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
     screenshot(page, "preferences-ja")
     page.goto(f"/orders/{order.pk}/")
     screenshot(page, "order-detail-ja")
