@@ -125,8 +125,7 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def engineer(db):
+def make_engineer():
     from django.contrib.auth.models import Group
 
     from suppliers.roles import QUALITY_ENGINEER
@@ -137,28 +136,38 @@ def engineer(db):
 
 
 @pytest.fixture
-def raise_notice(engineer, django_capture_on_commit_callbacks):
-    from suppliers.quality.models import DefectCode
-    from suppliers.quality.services import quality_notice_raise
+def engineer(db):
+    return make_engineer()
 
+
+@pytest.fixture
+def raise_notice(engineer, django_capture_on_commit_callbacks):
     def go(tenant):
         with django_capture_on_commit_callbacks(execute=True):
-            return quality_notice_raise(
-                supplier=tenant.supplier, part=tenant.supplier_part.part, defect_code=DefectCode.objects.get(code="SOLDER"),
-                rejected_quantity=Decimal(12), severity="major", title="Solder bridges at AOI",
-                description="12 of 50 boards show bridges between pins 3 and 4.", actor=engineer,
-                lot=tenant.asn.lines.get().lots.get().lot, advice=tenant.asn, receipt=tenant.receipt,
-            )
+            return notice_raise(tenant, engineer)
 
     return go
 
 
-@pytest.fixture
-def world(tenant_a, raise_notice, django_capture_on_commit_callbacks) -> World:
+def notice_raise(tenant, engineer):
+    from suppliers.quality.models import DefectCode
+    from suppliers.quality.services import quality_notice_raise
+
+    return quality_notice_raise(
+        supplier=tenant.supplier, part=tenant.supplier_part.part, defect_code=DefectCode.objects.get(code="SOLDER"),
+        rejected_quantity=Decimal(12), severity="major", title="Solder bridges at AOI",
+        description="12 of 50 boards show bridges between pins 3 and 4.", actor=engineer,
+        lot=tenant.asn.lines.get().lots.get().lot, advice=tenant.asn, receipt=tenant.receipt,
+    )
+
+
+def build_world(tenant, engineer) -> World:
+    """Something on every supplier page: a scorecard, an order to answer, one to ship, a forecast and a
+    quality notice. Side effects after commit run at once (the caller captures them or runs without a
+    surrounding transaction)."""
     from suppliers.forecasts.services import forecast_publish
 
-    tenant, book = tenant_a, Book(tenant_a)
-    # A scorecard with three months of deliveries.
+    book = Book(tenant)
     for month in (1, 2, 3):
         delivered = book.order(Line(requested=date(2026, month, 10)))
         book.deliver(delivered, received_on=date(2026, month, 12), lots=[[("A", 100, 100, 2)]])
@@ -171,11 +180,11 @@ def world(tenant_a, raise_notice, django_capture_on_commit_callbacks) -> World:
     today = date.today()
     monday = today - timedelta(days=today.weekday())
     part = tenant.supplier_part.part.buyer_part_number
-    with django_capture_on_commit_callbacks(execute=True):
-        version = forecast_publish(
-            supplier=tenant.supplier, actor=Actor.system("test"), source="api", horizon_start=monday,
-            lines=[weekly(part, [100, 120, 80, 90, 100, 110, 95, 105, 100, 100, 100, 100, 100], start=monday)])
-    notice = raise_notice(tenant)
+    previous = [90, 120, 80, 100, 100, 110, 95, 105, 100, 100, 100, 100, 100]
+    for quantities in (previous, [100, 120, 60, 90, 100, 130, 95, 105, 100, 100, 100, 100, 100]):
+        version = forecast_publish(supplier=tenant.supplier, actor=Actor.system("test"), source="api",
+                                   horizon_start=monday, lines=[weekly(part, quantities, start=monday)])
+    notice = notice_raise(tenant, engineer)
     line = to_ship.lines.get()
     urls = {
         "dashboard": reverse("portal:home"),
@@ -204,6 +213,12 @@ def world(tenant_a, raise_notice, django_capture_on_commit_callbacks) -> World:
         tenant.order.ship_to.name, notice.title, notice.description, notice.defect_code.label,
     }
     return World(urls, data, tenant.admin)
+
+
+@pytest.fixture
+def world(tenant_a, engineer, django_capture_on_commit_callbacks) -> World:
+    with django_capture_on_commit_callbacks(execute=True):
+        return build_world(tenant_a, engineer)
 
 
 def get(client, url: str, lang: str | None) -> str:
