@@ -118,7 +118,7 @@ def main() -> None:
     print(f"BENCH edifact_desadv_translate {mb / t:.1f} MB/s")
     print(f"BENCH edifact_desadv_translate_messages {5000 / t:.0f} msg/s")
 
-    from edi.codecs.edifact.syntax import Splitter, tokenize, DEFAULT
+    from edi.codecs.edifact.syntax import DEFAULT, Splitter, tokenize
 
     def tokenize_only() -> None:
         sp = Splitter(io.BytesIO(data), 1 << 20)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from edi.codecs.base import InterchangeResult, MessageResult  # noqa: E402
+from edi.codecs.base import MessageResult  # noqa: E402
 from edi.codecs.x12 import read, write  # noqa: E402
 
 HEAD = {"sender": "BUYERCO", "receiver": "SUPPLIERCO", "control_number": "000000001"}

@@ -11,9 +11,10 @@ import os
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 from celery.schedules import crontab as _crontab
-from kombu import Exchange as _KombuExchange, Queue as _KombuQueue
+from django.utils.translation import gettext_lazy as _
+from kombu import Exchange as _KombuExchange
+from kombu import Queue as _KombuQueue
 
 from portal import logging as _portal_logging
 from portal import queues as _queues

@@ -3,10 +3,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from edi import views as edi_views
-from portal.ops import views as ops_views
 from portal.metrics import metrics_view
+from portal.ops import views as ops_views
 from portal.views import health, home, invitations, orders, pages, preferences, shipments
-
 
 portal_patterns = [
     path("", home.home, name="home"),

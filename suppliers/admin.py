@@ -15,8 +15,8 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.db.models import Count, Max, Q
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -24,15 +24,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from suppliers import services
-from suppliers.audit import events_for, event_record
+from suppliers.audit import event_record, events_for
 from suppliers.errors import DomainError
 from suppliers.models import (
     BuyerSettings,
     DespatchAdvice,
     DespatchAdviceLine,
-    DespatchLot,
     DespatchPackage,
-    DespatchSerial,
     Event,
     GoodsReceipt,
     GoodsReceiptLine,

@@ -78,7 +78,12 @@ def notification_send(self, notification_id: int) -> int:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from suppliers.models import Notification, NotificationDelivery, NotificationPreference, UserPreferences
+    from suppliers.models import (
+        Notification,
+        NotificationDelivery,
+        NotificationPreference,
+        UserPreferences,
+    )
     from suppliers.notifications import absolute_url, thaw
 
     notification = Notification.objects.select_related("supplier").filter(pk=notification_id).first()

@@ -13,7 +13,8 @@ import logging
 import mmap
 import time
 import uuid
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from edi import codecs
 from edi.codecs.base import EdiError, InterchangeResult, Issue, MessageResult
 from edi.codecs.split import split as split_interchanges
-from edi.files import HubPaths, claim, hub_paths, sha256_of, safe_name, write_atomic
+from edi.files import HubPaths, claim, hub_paths, safe_name, sha256_of, write_atomic
 from edi.models import HubSettings, Interchange, InterchangeMessage, TradingPartner
 from suppliers.audit import Actor, event_record
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any

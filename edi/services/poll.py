@@ -85,11 +85,10 @@ def run_once() -> dict[str, int]:
     Tasks queued along the way run inline (Celery's eager mode for the duration), so this is the
     same code path as the workers, for cron users and tests.
     """
-    from portal.celery import app
-
     from edi.services import as2 as as2_service
     from edi.services.inbound import interchange_process
     from edi.services.outbound import interchange_send
+    from portal.celery import app
 
     eager, propagate = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, False

@@ -11,26 +11,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ParseError, PermissionDenied, ValidationError
-from rest_framework.parsers import BaseParser
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import BaseParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from suppliers import services as domain
-from suppliers.erp import selectors as erp_selectors
 from suppliers.erp import csvio, services
+from suppliers.erp import selectors as erp_selectors
 from suppliers.erp.auth import BuyerSide, ReadScope, caller_of
 from suppliers.erp.models import FeedKind
 from suppliers.erp.problems import Conflict
 from suppliers.erp.serializers import (
-    paginated,
     AckInput,
     AckOutput,
     FeedPageOutput,
@@ -44,6 +43,7 @@ from suppliers.erp.serializers import (
     PurchaseOrderOutput,
     SupplierInput,
     SupplierOutput,
+    paginated,
 )
 from suppliers.models import GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine
 

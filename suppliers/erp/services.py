@@ -484,7 +484,9 @@ def feed_despatch_advice(*, advice: DespatchAdvice, actor: AnyActor) -> FeedEntr
     Files: the EDI hub hands a partner's DESADV/856 over itself and the portal publishes its web
     ASNs after commit, so only API ASNs are published from here (demo data writes no files).
     """
-    from suppliers.documents import despatch_advice_document  # the portal's builder: one shape everywhere
+    from suppliers.documents import (
+        despatch_advice_document,  # the portal's builder: one shape everywhere
+    )
 
     document = despatch_advice_document(advice=advice)
     return erp_feed_append(kind=FeedKind.DESPATCH_ADVICE, supplier=advice.supplier, document=document,

@@ -7,7 +7,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 # How an event reads on a history page; verbs without a label show as recorded.
 VERB_LABELS = {
     "po.created": _("Order created"),

@@ -10,13 +10,12 @@ import pytest
 from suppliers.audit import Actor
 from tests.browser.conftest import screenshot
 from tests.browser.test_forecasts_quality import console_page
-from tests.planning.conftest import MONDAY, TODAY, post_stock
-from tests.planning.conftest import forecast, part, plant, policy  # noqa: F401 - fixtures
+from tests.planning.conftest import MONDAY, TODAY, forecast, part, plant, policy, post_stock  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def test_review_adjust_and_approve(browser, live_server, buyer, forecast, policy, part, plant):
+def test_review_adjust_and_approve(browser, live_server, buyer, forecast, policy, part, plant):  # noqa: F811 - fixtures
     from suppliers.planning.models import ForecastAdjustment, ReplenishmentProposal
     from suppliers.planning.services import replenishment_run
 

@@ -24,7 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).parent / "as2"))
 
-import peer
+import peer  # noqa: E402 - from the folder put on the path above
 
 SAMPLE = peer.PEER_DIR / "samples" / "po850.x12"
 HUB_AS2_ID = "TSUNAGI"

@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.edi.canonical_strategies import DOCUMENTS, any_document  # tests/edi/canonical_strategies.py
 from edi.codecs.canonical import DOCUMENT_TYPES, validate_document
+from tests.edi.canonical_strategies import (  # tests/edi/canonical_strategies.py
+    any_document,
+)
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "schemas"
 VALIDATORS = {

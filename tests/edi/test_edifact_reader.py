@@ -7,7 +7,7 @@ import io
 import pytest
 
 from edi.codecs import edifact
-from edi.codecs.base import EdiSyntaxError, InterchangeResult, MessageResult
+from edi.codecs.base import EdiSyntaxError, MessageResult
 
 ORDERS = ("UNH+1+ORDERS:D:96A:UN'BGM+220+PO1+9'DTM+137:20240301:102'NAD+BY+4012345000009::9'"
           "LIN+1++BP1:BP'QTY+21:5:PCE'UNS+S'UNT+8+1'")

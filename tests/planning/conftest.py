@@ -80,4 +80,4 @@ def policy(part, plant):
 __all__ = ["MONDAY", "TODAY", "intermittent", "post_stock", "post_weekly", "seasonal", "smooth"]
 
 
-from tests.edi.conftest import hub  # noqa: F401 - the EDI hub fixture, for DELFOR and ORDERS tests
+from tests.edi.conftest import hub  # noqa: E402, F401 - the EDI hub fixture, for DELFOR and ORDERS tests

@@ -110,7 +110,9 @@ def test_short_history_has_a_naive_baseline_and_still_forecasts():
 
 
 def test_the_lowest_mase_wins_and_ties_keep_the_first():
-    m = lambda v: fc.Metrics(v, None, None, 0)
+    def m(v):
+        return fc.Metrics(v, None, None, 0)
+
     assert fc.choose({"a": m(0.9), "b": m(0.8)}, ["a", "b"]) == "b"
     assert fc.choose({"a": m(0.8), "b": m(0.8)}, ["a", "b"]) == "a"
     assert fc.choose({"a": m(None)}, ["a"]) is None

@@ -12,7 +12,12 @@ from django.urls import reverse
 
 from suppliers import services
 from suppliers.audit import Actor
-from suppliers.models import Notification, NotificationDelivery, NotificationPreference, UserPreferences
+from suppliers.models import (
+    Notification,
+    NotificationDelivery,
+    NotificationPreference,
+    UserPreferences,
+)
 from suppliers.notifications import notify, register_kind
 from suppliers.tasks import notification_send
 from tests.conftest import login

@@ -8,7 +8,13 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from suppliers import gs1
-from suppliers.models import DespatchPackage, GoodsReceiptLine, PurchaseOrderLine, Supplier, SupplierPart
+from suppliers.models import (
+    DespatchPackage,
+    GoodsReceiptLine,
+    PurchaseOrderLine,
+    Supplier,
+    SupplierPart,
+)
 
 
 def _violates(fn) -> bool:

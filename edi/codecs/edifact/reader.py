@@ -31,8 +31,8 @@ from edi.codecs.edifact.syntax import (
     make_tokenizer,
     tokenize,
 )
-from edi.codecs.edifact.validate import checker_for, structure_for
 from edi.codecs.edifact.tables import d96a
+from edi.codecs.edifact.validate import checker_for, structure_for
 
 SUPPORTED_RELEASES = frozenset(
     f"{y:02d}{r}" for y in (93, 94, 95, 96, 97, 98, 99, 0, 1) for r in "AB"
@@ -267,7 +267,7 @@ def _header(ic: _Interchange, unb: list) -> None:
             seps = ic.seps
             service = {seps.component, seps.element, seps.release, seps.repetition, seps.decimal}
             ctrl = "".join(re.escape(c) for c in service if ord(c) < 32)
-            ic.bad_chars = re.compile(f"[\\x00-\\x1f\\x7f]" if not ctrl else
+            ic.bad_chars = re.compile("[\\x00-\\x1f\\x7f]" if not ctrl else
                                       f"(?![{ctrl}])[\\x00-\\x1f\\x7f]")
             level = "A-Z0-9" if syntax == "UNOA" else "A-Za-z0-9"
             allowed = level + re.escape(" .,-()/='+:?!\"%&*;<>" + "".join(service))

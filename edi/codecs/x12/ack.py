@@ -14,7 +14,6 @@ from typing import Any
 from edi.codecs.base import InterchangeResult, Issue
 from edi.codecs.x12.dictionary import describe
 
-
 _NOT_TAG = re.compile(r"[^A-Z0-9]")
 
 

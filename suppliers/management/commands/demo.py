@@ -17,7 +17,6 @@ from django.db import transaction
 
 from suppliers import gs1, roles, services
 from suppliers.audit import Actor
-from suppliers.scorecards import demo as scorecard_demo
 from suppliers.models import (
     DespatchAdvice,
     GoodsReceipt,
@@ -28,6 +27,7 @@ from suppliers.models import (
     SupplierMembership,
     SupplierPart,
 )
+from suppliers.scorecards import demo as scorecard_demo
 
 DEMO_PASSWORD = "tsunagi-demo-2026"
 

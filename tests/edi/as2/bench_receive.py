@@ -10,7 +10,6 @@ mapped file pages it touched: page cache the kernel can drop, not heap).
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -70,6 +69,7 @@ def main() -> None:
     if args.child:
         return child(args)
     import peer
+
     from edi.transports.as2 import build_outbound
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,9 +4,9 @@ The full ``as2peer.sh suite`` runs once; every case is then its own test so a fa
 the case. The lead runs the same suite against the Django endpoint (see peer.py).
 """
 
+import peer
 import pytest
 
-import peer
 from edi.transports.as2 import Partner
 
 # `as2peer.sh suite` listens on 127.0.0.1:18081 for its async case (P4): the suite against Django

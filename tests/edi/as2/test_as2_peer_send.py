@@ -7,9 +7,9 @@ refuse every such receipt.
 
 import hashlib
 
+import peer
 import pytest
 
-import peer
 from edi.transports.as2 import (
     MdnHttpError,
     MdnMessageIdMismatch,

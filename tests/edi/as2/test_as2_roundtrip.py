@@ -25,10 +25,10 @@ from edi.transports.as2 import (
     UnknownPartner,
     build_mdn,
     build_outbound,
+    cms,
     parse_inbound,
     parse_mdn,
 )
-from edi.transports.as2 import cms
 from edi.transports.as2.spool import Span
 
 BINARY = bytes(range(256)) * 4 + b"\r\n\n\r" + b"ISA*00*~\r\nGS*PO~\n"

@@ -20,7 +20,6 @@ from edi.codecs.x12.maps.common import (
     g,
     header,
     line_no,
-    read_party,
     read_products,
     write_party,
     write_products,

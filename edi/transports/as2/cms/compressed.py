@@ -18,6 +18,7 @@ from .common import (
     UnsupportedAlgorithm,
 )
 
+
 def compress(content: bytes, level: int = 6) -> bytes:
     """DER ContentInfo(CompressedData) with zlib, the only algorithm RFC 3274 defines."""
     packed = zlib.compress(content, level)

@@ -6,9 +6,8 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from asn1crypto import algos
+from asn1crypto import algos, core
 from asn1crypto import cms as acms
-from asn1crypto import core
 from cryptography import x509
 from cryptography.hazmat.primitives import padding as sympadding
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -31,6 +30,7 @@ from .common import (
     cipher_name,
     digest_name,
 )
+
 
 def encrypt_enveloped(content: bytes, *, cert: x509.Certificate, cipher: str = "aes256") -> bytes:
     """DER ContentInfo(EnvelopedData) for one RSA recipient (PKCS#1 v1.5 key transport)."""

@@ -27,6 +27,7 @@ from .common import (
     digest_name,
 )
 
+
 @dataclass(frozen=True)
 class Signature:
     digest_alg: str
