@@ -79,6 +79,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
                        "scorecardsettings": ("view",)},
         "production": {"inspectionresult": ("view",), "workorder": ("view",), "stocklevel": ("view",),
                        "consumption": ("view",)},
+        # a legal hold keeps raw interchanges and attachments past their retention (audits, disputes)
+        "ops": {"legalhold": ("view", "add", "change")},
     },
     EDI_ADMINISTRATOR: {
         "suppliers": {
@@ -96,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         # ERP keys: add = create (shown once), change = revoke; the feed and its cursors to watch
         "erp": {"apikey": ("view", "add", "change"), "feedentry": ("view",), "feedcursor": ("view",),
                 "feedacknowledgement": ("view",)},
+        "ops": {"legalhold": ("view", "add", "change"), "purgerun": ("view",)},
     },
 }
 

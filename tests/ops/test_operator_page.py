@@ -84,3 +84,24 @@ def test_legal_holds_are_placed_and_released_from_the_console(db, edifact_partne
     response = client.post(reverse("admin:ops_legalhold_add"), {
         "reason": "x", "partner": edifact_partner.pk, "supplier": edifact_partner.supplier.pk})
     assert response.status_code == 200 and LegalHold.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["Quality engineer", "EDI administrator"])
+def test_quality_engineers_and_edi_administrators_place_legal_holds(db, edifact_partner, role):
+    from django.contrib.auth.models import Group
+
+    from portal.ops.models import LegalHold
+
+    user = make_user(f"{role.split()[0].lower()}@tsunagi.test", staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    response = login(user).post(reverse("admin:ops_legalhold_add"), {
+        "reason": "Field failure analysis", "reference": "QN-9", "partner": edifact_partner.pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert LegalHold.objects.get().placed_by == user
+
+
+def test_a_buyer_cannot_place_legal_holds(db, buyer, edifact_partner):
+    from portal.ops.models import LegalHold
+
+    response = login(buyer).post(reverse("admin:ops_legalhold_add"), {"reason": "x", "partner": edifact_partner.pk})
+    assert response.status_code == 403 and not LegalHold.objects.exists()
