@@ -4,9 +4,9 @@ nobody's help afterwards. Beat polls the folder (every 2 s) and runs the sweeper
 ``edi.tasks.resume_stalled`` every minute, which queues again whatever stopped moving for 2 min.
 
     crash     kill -9 a worker (its process group) a quarter of the way through, start a new one
-    redis     restart Redis a quarter of the way through (``redis-cli shutdown nosave``: every
-              queued message is lost; this machine's Redis keeps nothing on disk), then start it
-              again with the command in REDIS_START
+    redis     restart the broker's Redis (``BENCH_REDIS_URL``) a quarter of the way through
+              (``redis-cli shutdown nosave``: every queued message is lost; it keeps nothing on
+              disk), then start it again with the command in REDIS_START
     postgres  terminate every database connection of the workers and beat
               (``pg_terminate_backend``) three times, 20 s apart, from a quarter of the way through
 
@@ -17,7 +17,12 @@ ASN and one ERP file, with nothing failed and nothing left in folders:
     BENCH soak_<scenario>_duplicated <n> asns            expected 0
     BENCH soak_<scenario>_seconds <s> s                  drop to the last one processed
 
-Redis is always started again, even when the soak fails (other processes use it).
+Redis is always started again, even when the soak fails (other processes use it). On a machine
+where others use the Redis on 6379, give the soak a Redis of its own: every Redis command here
+(ping, stop, start) goes to the host and port of ``BENCH_REDIS_URL``:
+
+    redis-server --port 6390 --daemonize yes --save "" --appendonly no
+    BENCH_REDIS_URL=redis://127.0.0.1:6390/9 .venv/bin/python bench/soak_faults.py
 
     .venv/bin/python bench/soak_faults.py [crash redis postgres]
 """
@@ -31,15 +36,21 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DOCS = int(os.environ.get("SOAK_DOCS", "10000"))
 SCENARIOS = ("crash", "redis", "postgres")
-REDIS_STOP = os.environ.get("REDIS_STOP", "redis-cli shutdown nosave")
+# the broker's Redis (bench/pipeline_rig.py reads the same variable); its host and port are the
+# ones pinged, stopped and started, never another Redis on the machine
+_BROKER = urlsplit(os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
+REDIS_HOST, REDIS_PORT = _BROKER.hostname or "127.0.0.1", _BROKER.port or 6379
+REDIS_CLI = f"redis-cli -h {REDIS_HOST} -p {REDIS_PORT}"
+REDIS_STOP = os.environ.get("REDIS_STOP", f"{REDIS_CLI} shutdown nosave")
 REDIS_START = os.environ.get(
-    "REDIS_START", 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no '
-                   "--dir /var/lib/redis --logfile /var/log/redis/ci.log")
+    "REDIS_START", f'redis-server --daemonize yes --bind {REDIS_HOST} --port {REDIS_PORT} --save "" --appendonly no '
+                   f"--dir /var/lib/redis --logfile /var/log/redis/soak-{REDIS_PORT}.log")
 
 
 def log(msg: str) -> None:
@@ -47,7 +58,7 @@ def log(msg: str) -> None:
 
 
 def redis_up() -> bool:
-    return subprocess.run(["redis-cli", "ping"], capture_output=True, text=True, check=False).stdout.strip() == "PONG"
+    return subprocess.run([*shlex.split(REDIS_CLI), "ping"], capture_output=True, text=True, check=False).stdout.strip() == "PONG"
 
 
 def redis_restart() -> float:
