@@ -32,6 +32,7 @@ from suppliers.planning.models import (
     ReplenishmentPolicy,
     ReplenishmentProposal,
     SupplyTerms,
+    VendorManagedLevel,
 )
 
 # Short model names for the list (the review page gives the full ones).
@@ -113,6 +114,27 @@ class ReplenishmentPolicyAdmin(AuditedAdmin):
                     event_record(actor=request.user, verb="replenishmentpolicy.changed", obj=pol,
                                  payload={"fields": {"autonomous": str(value)}, "via": "console"})
         self.message_user(request, _("Updated."), messages.SUCCESS)
+
+
+@admin.register(VendorManagedLevel)
+class VendorManagedLevelAdmin(AuditedAdmin):
+    """Min/max per supplier part and plant: the supplier sees them, with the stock, on its Inventory page."""
+
+    list_display = ["supplier_part", "part", "supplier", "plant", "min_quantity", "max_quantity", "updated_at"]
+    list_filter = ["supplier_part__supplier", "plant"]
+    search_fields = ["supplier_part__part__buyer_part_number", "supplier_part__supplier_part_number",
+                     "supplier_part__supplier__code"]
+    list_select_related = ["supplier_part__supplier", "supplier_part__part", "plant"]
+    autocomplete_fields = ["supplier_part"]
+    fields = ["supplier_part", "plant", "min_quantity", "max_quantity", "note"]
+
+    @admin.display(description=_("part"), ordering="supplier_part__part__buyer_part_number")
+    def part(self, obj):
+        return obj.supplier_part.part.buyer_part_number
+
+    @admin.display(description=_("supplier"), ordering="supplier_part__supplier__code")
+    def supplier(self, obj):
+        return obj.supplier_part.supplier.code
 
 
 # --- forecasts ----------------------------------------------------------------------------------------

@@ -29,4 +29,12 @@ class PlanningConfig(AppConfig):
             "planning.proposal_rejected": _("Replenishment proposal rejected"),
             "planning.proposal_cancelled": _("Replenishment proposal no longer needed"),
             "planning.order_released": _("Order released by replenishment"),
+            "vendormanagedlevel.created": _("Vendor-managed level set"),
+            "vendormanagedlevel.changed": _("Vendor-managed level changed"),
+            "vendormanagedlevel.deleted": _("Vendor-managed level removed"),
         })
+
+        from portal import dashboard
+        from suppliers.planning.dashboard import vendor_managed_below_min
+
+        dashboard.register(vendor_managed_below_min, slot=dashboard.ACTIONS, order=35)

@@ -266,3 +266,49 @@ class ReplenishmentProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.part.buyer_part_number}@{self.plant.code} × {self.quantity.normalize():f}"
+
+
+class VendorManagedLevel(models.Model):
+    """Min and max stock the buyer agreed with a supplier for one of its parts at a plant: the
+    supplier watches the stock and replenishes within the band (vendor-managed inventory). A
+    supplier part is vendor-managed at a plant when it has a level there."""
+
+    class Status(models.TextChoices):
+        """Where the available stock stands against the level (computed, not stored)."""
+
+        BELOW_MIN = "below_min", _("Below min: replenish now")
+        WITHIN = "within", _("Within min and max")
+        ABOVE_MAX = "above_max", _("Above max")
+        NO_STOCK = "no_stock", _("No stock reported")
+
+    supplier_part = models.ForeignKey("suppliers.SupplierPart", on_delete=models.CASCADE,
+                                      related_name="vendor_managed_levels", verbose_name=_("supplier part"))
+    plant = models.ForeignKey("suppliers.Plant", on_delete=models.PROTECT, related_name="+", verbose_name=_("plant"))
+    min_quantity = models.DecimalField(
+        _("minimum stock"), max_digits=16, decimal_places=3,
+        help_text=_("Below this the supplier replenishes now (available stock: on hand − blocked)."))
+    max_quantity = models.DecimalField(_("maximum stock"), max_digits=16, decimal_places=3,
+                                       help_text=_("Deliveries should not take the available stock above this."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["supplier_part__supplier__code", "supplier_part__part__buyer_part_number", "plant__code"]
+        verbose_name = _("vendor-managed level")
+        verbose_name_plural = _("vendor-managed levels")
+        constraints = [
+            models.UniqueConstraint(fields=["supplier_part", "plant"], name="vmilevel_unique_part_plant",
+                                    violation_error_message=_("This supplier part already has a level at this plant.")),
+            models.CheckConstraint(condition=Q(min_quantity__gte=0), name="vmilevel_min_nonnegative",
+                                   violation_error_message=_("The minimum cannot be negative.")),
+            models.CheckConstraint(condition=Q(min_quantity__lte=models.F("max_quantity")), name="vmilevel_min_le_max",
+                                   violation_error_message=_("The minimum cannot be more than the maximum.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_part}@{self.plant.code}"
+
+    @property
+    def supplier(self):
+        # the audit trail files the level's events under its supplier
+        return self.supplier_part.supplier

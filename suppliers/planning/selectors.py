@@ -1,17 +1,20 @@
-"""Reads of demand planning. Everything here is buyer-side (the console, the runs): suppliers see
-the outcome only as published forecast versions and purchase orders, through their own selectors."""
+"""Reads of demand planning. Most of it is buyer-side (the console, the runs): suppliers see the
+outcome only as published forecast versions and purchase orders, through their own selectors.
+The supplier-facing exception is inventory visibility (:func:`inventory_for`), which takes the
+supplier and reads only its parts."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from suppliers.models import Part, Plant, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPart
 from suppliers.planning.models import (
@@ -20,6 +23,7 @@ from suppliers.planning.models import (
     ReplenishmentPolicy,
     ReplenishmentProposal,
     SupplyTerms,
+    VendorManagedLevel,
 )
 from suppliers.production.models import Consumption, StockLevel
 
@@ -217,3 +221,199 @@ def policies(active_only: bool = True) -> QuerySet[ReplenishmentPolicy]:
 def pending_proposals() -> QuerySet[ReplenishmentProposal]:
     return ReplenishmentProposal.objects.filter(status=ReplenishmentProposal.Status.PENDING).select_related(
         "part", "plant", "supplier", "supplier_part")
+
+
+# --- supplier-facing: inventory visibility -------------------------------------------------------------
+
+TREND_WEEKS = 12  # the sparkline
+RECENT_WEEKS = 4  # the rate days of cover is computed from
+LONG_WEEKS = 13
+SHORT = "short"  # status filter: days of cover below the supplier part's lead time
+
+
+@dataclass
+class InventoryRow:
+    """One of the supplier's parts at one plant (``plant`` is None for a part nothing was reported
+    for): the buyer's latest stock, consumption rates, days of cover and, for vendor-managed
+    parts, the min/max band and where the stock stands in it."""
+
+    supplier_part: SupplierPart
+    plant: Plant | None
+    day: date | None = None  # of the latest stock report
+    on_hand: Decimal | None = None
+    blocked: Decimal | None = None
+    consumed_4w: Decimal = Decimal(0)
+    consumed_13w: Decimal = Decimal(0)
+    weekly: list[Decimal] = field(default_factory=list)  # TREND_WEEKS totals, oldest first
+    min_quantity: Decimal | None = None
+    max_quantity: Decimal | None = None
+    status: str = ""  # VendorManagedLevel.Status for vendor-managed parts, else ""
+    days_of_cover: Decimal | None = None  # None: no stock reported, or nothing consumed lately
+
+    @property
+    def part(self) -> Part:
+        return self.supplier_part.part
+
+    @property
+    def lead_time_days(self) -> int:
+        return self.supplier_part.lead_time_days
+
+    @property
+    def available(self) -> Decimal | None:
+        return None if self.on_hand is None else self.on_hand - (self.blocked or 0)
+
+    @property
+    def daily_4w(self) -> Decimal:
+        return (self.consumed_4w / (7 * RECENT_WEEKS)).quantize(Decimal("0.001"))
+
+    @property
+    def daily_13w(self) -> Decimal:
+        return (self.consumed_13w / (7 * LONG_WEEKS)).quantize(Decimal("0.001"))
+
+    @property
+    def is_vendor_managed(self) -> bool:
+        return self.min_quantity is not None
+
+    @property
+    def not_consumed(self) -> bool:
+        """Stock that nothing consumed in the last four weeks: its cover is unbounded."""
+        return self.on_hand is not None and self.consumed_4w == 0
+
+    @property
+    def cover_short(self) -> bool:
+        """Days of cover below the lead time, or a vendor-managed part below its minimum."""
+        if self.status == VendorManagedLevel.Status.BELOW_MIN:
+            return True
+        return self.days_of_cover is not None and self.days_of_cover < self.lead_time_days
+
+    @property
+    def status_label(self) -> str:
+        return VendorManagedLevel.Status(self.status).label if self.status else ""
+
+    @property
+    def weekly_text(self) -> str:
+        return ", ".join(f"{q.normalize():f}" for q in self.weekly)
+
+    @property
+    def spark_points(self) -> str:
+        """The weekly totals as SVG polyline points in a 96 × 24 box (0 at the bottom)."""
+        if not self.weekly:
+            return ""
+        top = max(self.weekly) or Decimal(1)
+        step = 96 / max(len(self.weekly) - 1, 1)
+        return " ".join(f"{i * step:.1f},{22 - float(v / top) * 20:.1f}" for i, v in enumerate(self.weekly))
+
+
+@dataclass
+class Inventory:
+    rows: list[InventoryRow]
+    weeks: list[date]  # the Mondays of ``weekly``, oldest first
+    today: date
+    plants: list[Plant]  # every plant the supplier's parts have figures at (for the filter)
+
+
+def _finish(row: InventoryRow) -> InventoryRow:
+    available = row.available
+    if available is not None and row.consumed_4w > 0:
+        rate = row.consumed_4w / (7 * RECENT_WEEKS)
+        row.days_of_cover = (max(available, Decimal(0)) / rate).quantize(Decimal("0.1"))
+    if row.is_vendor_managed:
+        if available is None:
+            row.status = VendorManagedLevel.Status.NO_STOCK
+        elif available < row.min_quantity:
+            row.status = VendorManagedLevel.Status.BELOW_MIN
+        elif available > row.max_quantity:
+            row.status = VendorManagedLevel.Status.ABOVE_MAX
+        else:
+            row.status = VendorManagedLevel.Status.WITHIN
+    return row
+
+
+def inventory_for(
+    *, supplier: Supplier, today: date | None = None, search: str = "", plant: str = "", status: str = "",
+    vendor_managed_only: bool = False, sort: str = "part",
+) -> Inventory:
+    """The buyer's stock of the supplier's parts, per plant, with consumption and days of cover.
+
+    Five queries whatever the number of parts: the supplier parts; the latest stock row per part
+    and plant on or before ``today`` (a ROW_NUMBER window); consumption summed per part, plant and
+    week over the 13 full weeks before this week's Monday; the supplier's min/max levels; the
+    plants. Another supplier's levels never count: they hang on its own supplier parts.
+
+    Days of cover = (on hand − blocked) / average daily consumption of the last 4 full weeks.
+    """
+    from django.db.models import Exists, Window
+    from django.db.models.functions import RowNumber
+
+    from suppliers.selectors import supplier_parts_for
+
+    today = today or timezone.localdate()
+    this_monday = monday_of(today)
+    weeks = [this_monday - timedelta(weeks=TREND_WEEKS - i) for i in range(TREND_WEEKS)]
+    parts = supplier_parts_for(supplier=supplier, search=search)
+    if vendor_managed_only:
+        parts = parts.filter(Exists(VendorManagedLevel.objects.filter(supplier_part=OuterRef("pk"))))
+    supplier_parts = list(parts)
+    if not supplier_parts:
+        return Inventory([], weeks, today, [])
+    part_ids = [sp.part_id for sp in supplier_parts]
+
+    stock = {
+        (part_id, plant_id): (day, quantity, blocked)
+        for part_id, plant_id, day, quantity, blocked in StockLevel.objects
+        .filter(part_id__in=part_ids, day__lte=today)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("part_id"), F("plant_id")], order_by=F("day").desc()))
+        .filter(rank=1).values_list("part_id", "plant_id", "day", "quantity", "blocked")
+    }
+    consumed: dict[tuple[int, int], dict[date, Decimal]] = defaultdict(dict)
+    for part_id, plant_id, week, quantity in (
+        Consumption.objects.filter(part_id__in=part_ids, week__gte=this_monday - timedelta(weeks=LONG_WEEKS),
+                                   week__lt=this_monday)
+        .values_list("part_id", "plant_id", "week").annotate(q=Sum("quantity")).order_by()
+    ):
+        consumed[(part_id, plant_id)][week] = quantity
+    part_of = {sp.pk: sp.part_id for sp in supplier_parts}
+    levels = {
+        (part_of[sp_id], plant_id): (low, high)
+        for sp_id, plant_id, low, high in VendorManagedLevel.objects
+        .filter(supplier_part__supplier=supplier, supplier_part_id__in=list(part_of))
+        .values_list("supplier_part_id", "plant_id", "min_quantity", "max_quantity")
+    }
+    pairs: dict[int, set[int]] = defaultdict(set)
+    for part_id, plant_id in (*stock, *consumed, *levels):
+        pairs[part_id].add(plant_id)
+    plants = Plant.objects.in_bulk({plant_id for ids in pairs.values() for plant_id in ids})
+
+    recent = this_monday - timedelta(weeks=RECENT_WEEKS)
+    rows = []
+    for sp in supplier_parts:
+        at = sorted((plants[i] for i in pairs.get(sp.part_id, ())), key=lambda p: p.code)
+        if not at:
+            rows.append(InventoryRow(supplier_part=sp, plant=None, weekly=[Decimal(0)] * TREND_WEEKS))
+            continue
+        for pl in at:
+            key = (sp.part_id, pl.pk)
+            row = InventoryRow(supplier_part=sp, plant=pl)
+            if key in stock:
+                row.day, row.on_hand, row.blocked = stock[key]
+            by_week = consumed.get(key, {})
+            row.consumed_13w = sum(by_week.values(), Decimal(0))
+            row.consumed_4w = sum((q for w, q in by_week.items() if w >= recent), Decimal(0))
+            row.weekly = [by_week.get(w, Decimal(0)) for w in weeks]
+            if key in levels:
+                row.min_quantity, row.max_quantity = levels[key]
+            rows.append(_finish(row))
+
+    at_plants = sorted({r.plant.pk: r.plant for r in rows if r.plant is not None}.values(), key=lambda p: p.code)
+    if plant:
+        rows = [r for r in rows if r.plant is not None and r.plant.code == plant]
+    if vendor_managed_only:
+        rows = [r for r in rows if r.is_vendor_managed]
+    if status == SHORT:
+        rows = [r for r in rows if r.cover_short]
+    elif status:
+        rows = [r for r in rows if r.status == status]
+    if sort == "cover":
+        # shortest cover first; parts nothing consumed lately, then parts without stock, last
+        rows.sort(key=lambda r: (r.days_of_cover is None, r.on_hand is None, r.days_of_cover or 0))
+    return Inventory(rows, weeks, today, at_plants)
