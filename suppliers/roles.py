@@ -39,13 +39,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "forecastprofile": ("view", "add", "change"),
             "reasoncode": ("view", "add", "change"),
         },
-        "quality": {"qualitynotice": ("view",), "defectcode": ("view",), "noticeattachment": ("view",)},
+        "quality": {"qualitynotice": ("view",), "defectcode": ("view",), "noticeattachment": ("view",),
+                    "defectratethreshold": ("view",), "automaticnotice": ("view",)},
         # add scorecardrun = recompute on demand; change scorecardsettings = weights, bands, windows
         "scorecards": {"scorecard": ("view",), "kpiresult": ("view",), "scorecardrun": ("view", "add"),
                        "scorecardsettings": ("view", "change")},
         "erp": {"feedentry": ("view",)},
+        # lottrace: the traceability page (a permission of LotHold's); add / change lothold = place / release
         "production": {"stocklevel": ("view",), "consumption": ("view",), "inspectionresult": ("view",),
-                       "workorder": ("view",)},
+                       "workorder": ("view",), "lottrace": ("view",), "lothold": ("view", "add", "change")},
         "planning": {
             "partforecast": ("view", "change"),  # change = adjust, run, publish (with forecasts.add_forecastversion)
             "forecastrun": ("view",),
@@ -53,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "replenishmentproposal": ("view", "change"),  # change = approve / reject, run replenishment
             "replenishmentpolicy": ("view", "add", "change"),
             "supplyterms": ("view", "add", "change", "delete"),
+            "vendormanagedlevel": ("view", "add", "change", "delete"),
         },
     },
     QUALITY_ENGINEER: {
@@ -73,12 +76,14 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "eightdstep": ("view", "change"),  # change = accept / return answers, move due dates
             "noticeattachment": ("view", "add"),
             "defectcode": ("view", "add", "change"),
+            "defectratethreshold": ("view", "add", "change", "delete"),  # lots over it raise notices
+            "automaticnotice": ("view",),
         },
         "forecasts": {"forecastversion": ("view",), "commitgap": ("view",)},
         "scorecards": {"scorecard": ("view",), "kpiresult": ("view",), "scorecardrun": ("view",),
                        "scorecardsettings": ("view",)},
         "production": {"inspectionresult": ("view",), "workorder": ("view",), "stocklevel": ("view",),
-                       "consumption": ("view",)},
+                       "consumption": ("view",), "lottrace": ("view",), "lothold": ("view", "add", "change")},
         # a legal hold keeps raw interchanges and attachments past their retention (audits, disputes)
         "ops": {"legalhold": ("view", "add", "change")},
     },
