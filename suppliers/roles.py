@@ -39,15 +39,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "forecastprofile": ("view", "add", "change"),
             "reasoncode": ("view", "add", "change"),
         },
-        "quality": {"qualitynotice": ("view",), "defectcode": ("view",), "noticeattachment": ("view",),
-                    "defectratethreshold": ("view",), "automaticnotice": ("view",)},
+        "quality": {"qualitynotice": ("view",), "defectcode": ("view",), "noticeattachment": ("view",)},
         # add scorecardrun = recompute on demand; change scorecardsettings = weights, bands, windows
         "scorecards": {"scorecard": ("view",), "kpiresult": ("view",), "scorecardrun": ("view", "add"),
                        "scorecardsettings": ("view", "change")},
         "erp": {"feedentry": ("view",)},
-        # lottrace: the traceability page (a permission of LotHold's); add / change lothold = place / release
         "production": {"stocklevel": ("view",), "consumption": ("view",), "inspectionresult": ("view",),
-                       "workorder": ("view",), "lottrace": ("view",), "lothold": ("view", "add", "change")},
+                       "workorder": ("view",)},
         "planning": {
             "partforecast": ("view", "change"),  # change = adjust, run, publish (with forecasts.add_forecastversion)
             "forecastrun": ("view",),
@@ -76,14 +74,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "eightdstep": ("view", "change"),  # change = accept / return answers, move due dates
             "noticeattachment": ("view", "add"),
             "defectcode": ("view", "add", "change"),
-            "defectratethreshold": ("view", "add", "change", "delete"),  # lots over it raise notices
-            "automaticnotice": ("view",),
         },
         "forecasts": {"forecastversion": ("view",), "commitgap": ("view",)},
         "scorecards": {"scorecard": ("view",), "kpiresult": ("view",), "scorecardrun": ("view",),
                        "scorecardsettings": ("view",)},
         "production": {"inspectionresult": ("view",), "workorder": ("view",), "stocklevel": ("view",),
-                       "consumption": ("view",), "lottrace": ("view",), "lothold": ("view", "add", "change")},
+                       "consumption": ("view",)},
         # a legal hold keeps raw interchanges and attachments past their retention (audits, disputes)
         "ops": {"legalhold": ("view", "add", "change")},
     },
