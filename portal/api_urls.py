@@ -30,5 +30,6 @@ urlpatterns = [
     path("inspection-results/", production.InspectionApi.as_view(), name="api-inspections"),
     path("work-orders/", production.WorkOrderApi.as_view(), name="api-work-orders"),
     path("genealogy/", production.GenealogyApi.as_view(), name="api-genealogy"),
+    path("lot-holds/", production.LotHoldApi.as_view(), name="api-lot-holds"),
     re_path(r"^[\s\S]*$", not_found),  # not ".*": an address with a newline in it gets a problem document too
 ]

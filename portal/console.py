@@ -26,6 +26,10 @@ def overview(request: HttpRequest) -> dict[str, Any]:
 
         blocks.append({"template": "admin/forecasts/overview_block.html", "data": forecast_overview()})
         blocks.append({"template": "admin/ops/overview_link.html", "data": {}})
+    if request.user.has_perm("production.view_lottrace"):
+        from suppliers.production.trace import trace_overview
+
+        blocks.append({"template": "admin/production/overview_block.html", "data": trace_overview()})
     if request.user.has_perm("planning.view_replenishmentproposal"):
         from suppliers.planning.admin import planning_overview
 

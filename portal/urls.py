@@ -41,6 +41,7 @@ urlpatterns = [
     path("i18n/setlang/", preferences.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("console/operations/", admin.site.admin_view(ops_views.operator_page), name="console-operations"),
+    path("console/traceability/", include("suppliers.production.urls")),
     path("console/", admin.site.urls),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -44,8 +44,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "scorecards": {"scorecard": ("view",), "kpiresult": ("view",), "scorecardrun": ("view", "add"),
                        "scorecardsettings": ("view", "change")},
         "erp": {"feedentry": ("view",)},
+        # lottrace: the traceability page (a permission of LotHold's); add / change lothold = place / release
         "production": {"stocklevel": ("view",), "consumption": ("view",), "inspectionresult": ("view",),
-                       "workorder": ("view",)},
+                       "workorder": ("view",), "lottrace": ("view",), "lothold": ("view", "add", "change")},
         "planning": {
             "partforecast": ("view", "change"),  # change = adjust, run, publish (with forecasts.add_forecastversion)
             "forecastrun": ("view",),
@@ -79,7 +80,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "scorecards": {"scorecard": ("view",), "kpiresult": ("view",), "scorecardrun": ("view",),
                        "scorecardsettings": ("view",)},
         "production": {"inspectionresult": ("view",), "workorder": ("view",), "stocklevel": ("view",),
-                       "consumption": ("view",)},
+                       "consumption": ("view",), "lottrace": ("view",), "lothold": ("view", "add", "change")},
         # a legal hold keeps raw interchanges and attachments past their retention (audits, disputes)
         "ops": {"legalhold": ("view", "add", "change")},
     },

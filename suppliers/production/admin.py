@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from suppliers.production.models import (
     Consumption,
     InspectionDefect,
     InspectionResult,
+    LotHold,
     StockLevel,
     WorkOrder,
     WorkOrderComponent,
@@ -92,3 +98,35 @@ class WorkOrderAdmin(ReadOnly):
     search_fields = ["number", "components__lot", "outputs__serial", "outputs__lot"]
     list_select_related = ["plant", "part"]
     inlines = [ComponentInline, OutputInline]
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "active"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("On hold")), ("no", _("Released"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(released_at__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(released_at__isnull=False)
+        return queryset
+
+
+@admin.register(LotHold)
+class LotHoldAdmin(ReadOnly):
+    """Holds are placed and released on the traceability page (with a reason and an audit event)."""
+
+    list_display = ["lot", "part", "supplier", "reason", "placed_at", "placed_by", "released_at", "released_by",
+                    "trace"]
+    list_filter = [ActiveFilter, "supplier"]
+    search_fields = ["lot", "part__buyer_part_number", "reason", "supplier__code"]
+    date_hierarchy = "placed_at"
+    list_select_related = ["part", "supplier", "placed_by", "released_by"]
+
+    @admin.display(description=_("traceability"))
+    def trace(self, obj):
+        return format_html('<a href="{}?{}">{}</a>', reverse("traceability:page"), urlencode({"q": obj.lot}),
+                           _("trace"))

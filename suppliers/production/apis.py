@@ -15,7 +15,7 @@ from suppliers.erp.apis import BUYER_PERMISSIONS, PERMISSIONS, READ_ERRORS, WRIT
 from suppliers.erp.auth import BuyerSide, ReadScope, caller_of
 from suppliers.erp.serializers import StrictCharField, paginated
 from suppliers.models import Part, Plant
-from suppliers.production import selectors, services
+from suppliers.production import selectors, services, trace
 from suppliers.production.models import InspectionResult
 
 QTY = {"max_digits": 16, "decimal_places": 3}
@@ -320,3 +320,45 @@ class GenealogyApi(APIView):
         part = Part.objects.filter(buyer_part_number=d["part"]).first() if d.get("part") else None
         orders = selectors.genealogy(lot=d.get("lot", ""), serial=d.get("serial", ""), part=part)
         return Response(WorkOrderOutputSerializer(orders, many=True).data)
+
+
+# --- quality holds on lots -------------------------------------------------------------------------------
+
+class LotHoldQuery(serializers.Serializer):
+    part = serializers.CharField(max_length=35, required=False)
+    lot = serializers.CharField(max_length=35, required=False)
+    state = serializers.ChoiceField(choices=["active", "released", "all"], required=False, default="active",
+                                    help_text="active (default): the lots to keep blocked")
+    since = serializers.DateTimeField(required=False, help_text="Placed or released at or after this time")
+    page = serializers.IntegerField(required=False, min_value=1)
+
+
+class LotHoldOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    part = serializers.CharField(source="part.buyer_part_number")
+    lot = serializers.CharField()
+    supplier = serializers.CharField(source="supplier.code", allow_null=True, default=None)
+    reason = serializers.CharField()
+    placed_at = serializers.DateTimeField()
+    placed_by = serializers.CharField(source="placed_by.email", allow_null=True, default=None)
+    released_at = serializers.DateTimeField(allow_null=True)
+    release_note = serializers.CharField()
+
+
+class LotHoldApi(APIView):
+    permission_classes = BUYER_PERMISSIONS
+
+    @extend_schema(operation_id="lot_holds_list", parameters=[LotHoldQuery],
+                   responses={200: paginated(LotHoldOutput), **READ_ERRORS},
+                   description="Lots on quality hold, placed by the buyer's quality engineers on the console's "
+                               "traceability page: block these lots in stock until the hold is released. "
+                               "Read-only; for the buyer's ERP keys only (a supplier key gets 403).")
+    def get(self, request: Request) -> Response:
+        q = LotHoldQuery(data=request.query_params.dict())
+        q.is_valid(raise_exception=True)
+        d = q.validated_data
+        qs = trace.lot_holds(part=_part(d["part"]) if d.get("part") else None, lot=d.get("lot", ""),
+                             state=d["state"], since=d.get("since"))
+        paginator = PageNumberPagination()
+        return paginator.get_paginated_response(
+            LotHoldOutput(paginator.paginate_queryset(qs, request, self), many=True).data)

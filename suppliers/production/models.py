@@ -8,6 +8,7 @@ plant summed by ``week`` (no date arithmetic in the query).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -198,3 +199,46 @@ class WorkOrderOutput(models.Model):
 
     def __str__(self) -> str:
         return self.serial or self.lot
+
+
+class LotHold(models.Model):
+    """A quality hold on a lot of a part: the lot may not be used or shipped on until released.
+
+    A hold is released, never deleted, so who held what, why and who let it go stays on record.
+    At most one active hold per part and lot (a partial unique index); ``supplier`` narrows it
+    when the same lot string came from more than one supplier of the part.
+    """
+
+    part = models.ForeignKey("suppliers.Part", on_delete=models.PROTECT, related_name="+", verbose_name=_("part"))
+    lot = models.CharField(_("lot"), max_length=35)
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("supplier"))
+    reason = models.CharField(_("reason"), max_length=300)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("placed by"))
+    placed_at = models.DateTimeField(_("placed"), auto_now_add=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("released by"))
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+    release_note = models.CharField(_("release note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        verbose_name = _("lot on quality hold")
+        verbose_name_plural = _("lots on quality hold")
+        # The traceability page is not a model of its own; its permission lives here.
+        # suppliers.roles grants it as production.lottrace: ("view",).
+        permissions = [("view_lottrace", _("Can trace lots and serials (traceability page)"))]
+        constraints = [
+            models.UniqueConstraint(fields=["part", "lot"], condition=Q(released_at__isnull=True),
+                                    name="lothold_one_active_per_part_lot"),
+            models.CheckConstraint(condition=~Q(lot=""), name="lothold_lot_not_blank"),
+        ]
+        indexes = [models.Index(fields=["lot"], name="lothold_lot")]
+
+    def __str__(self) -> str:
+        return f"{self.lot} ({self.part_id})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.released_at is None

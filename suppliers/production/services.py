@@ -9,16 +9,18 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from suppliers.audit import Actor, event_record
+from suppliers.audit import Actor, as_actor, event_record
 from suppliers.errors import DomainError
 from suppliers.models import DespatchLot, GoodsReceiptLine, Part, Plant, Supplier
 from suppliers.production.models import (
     Consumption,
     InspectionDefect,
     InspectionResult,
+    LotHold,
     StockLevel,
     WorkOrder,
     WorkOrderComponent,
@@ -166,6 +168,10 @@ def inspection_result_post(*, data: dict[str, Any], actor: AnyActor) -> Posted:
     )
     event_record(actor=actor, verb="production.inspection_posted", obj=result, supplier=supplier,
                  payload={"lot": lot, "inspected": str(inspected), "passed": str(passed), "created": created})
+    # A lot over the buyer's defect rate threshold raises a quality notice (once while it is open).
+    from suppliers.quality.production import lot_defect_rate_check
+
+    lot_defect_rate_check(supplier=supplier, part=part, lot=lot, actor=actor)
     return Posted(result, created)
 
 
@@ -206,3 +212,51 @@ def work_order_post(*, data: dict[str, Any], actor: AnyActor) -> Posted:
     event_record(actor=actor, verb="production.work_order_posted", obj=order,
                  payload={"components": len(components), "outputs": len(outputs), "created": created})
     return Posted(order, created)
+
+
+# --- quality holds on lots ---------------------------------------------------------------------------
+
+def lot_hold_place(*, part: Part, lot: str, reason: str, actor: AnyActor, supplier: Supplier | None = None) -> LotHold:
+    """Put a lot of a part on quality hold. One active hold per part and lot: a second is refused."""
+    lot = (lot or "").strip()
+    reason = (reason or "").strip()
+    if not lot:
+        raise DomainError(_("Give the lot to hold."))
+    if not reason:
+        raise DomainError(_("Say why the lot is held."))
+    who = as_actor(actor)
+    with transaction.atomic():
+        held = LotHold.objects.filter(part=part, lot=lot, released_at__isnull=True).select_related("placed_by").first()
+        if held is not None:
+            raise DomainError(_("Lot %(lot)s of %(part)s is already on hold (since %(when)s, by %(who)s).") % {
+                "lot": lot, "part": part.buyer_part_number, "when": f"{timezone.localtime(held.placed_at):%Y-%m-%d %H:%M}",
+                "who": held.placed_by or "—"})
+        try:
+            with transaction.atomic():  # the partial unique index decides a race between two clicks
+                hold = LotHold.objects.create(part=part, lot=lot, supplier=supplier, reason=reason[:300],
+                                              placed_by=who.user)
+        except IntegrityError:
+            raise DomainError(_("Lot %(lot)s of %(part)s is already on hold.") % {
+                "lot": lot, "part": part.buyer_part_number}) from None
+        event_record(actor=who, verb="production.lot_hold_placed", obj=hold, supplier=supplier,
+                     payload={"part": part.buyer_part_number, "lot": lot, "reason": hold.reason})
+    return hold
+
+
+def lot_hold_release(*, hold: LotHold, note: str, actor: AnyActor) -> LotHold:
+    """Release a quality hold; the hold stays on record with who released it and why."""
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Say why the lot may be used again."))
+    who = as_actor(actor)
+    with transaction.atomic():
+        hold = LotHold.objects.select_for_update(of=("self",)).select_related("part", "supplier").get(pk=hold.pk)
+        if hold.released_at is not None:
+            raise DomainError(_("This hold was released already."))
+        hold.released_at = timezone.now()
+        hold.released_by = who.user
+        hold.release_note = note[:300]
+        hold.save(update_fields=["released_at", "released_by", "release_note"])
+        event_record(actor=who, verb="production.lot_hold_released", obj=hold, supplier=hold.supplier,
+                     payload={"part": hold.part.buyer_part_number, "lot": hold.lot, "note": hold.release_note})
+    return hold

@@ -1,0 +1,414 @@
+"""Lot traceability for the buyer: one lot or serial string → where it came from (supplier, ASN,
+PO), what was received and rejected, quality notices, inspections, and the genealogy the MES
+posted: forward to every finished serial or lot that contains it, back from a finished serial to
+its component lots.
+
+Buyer side only (the console): nothing here is scoped to a supplier.
+
+The genealogy is walked level by level with set-based queries (``IN`` lists, an ``OR`` per part):
+two queries per level whatever the width of the level, so a page costs a fixed number of
+queries for a given depth. A node is a (part, lot) pair: a work order's outputs are lots (or
+serials) of the work order's finished part, and a serialised sub-assembly may come back as the
+"lot" of a component. Every node and work order is expanded once (cycle guard), the walk stops at
+``MAX_DEPTH`` levels and after ``MAX_NODES`` work orders per direction, and says so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from suppliers.models import DespatchLot, DespatchSerial, GoodsReceiptLine, Part, Supplier
+from suppliers.production.models import (
+    InspectionResult,
+    LotHold,
+    WorkOrderComponent,
+    WorkOrderOutput,
+)
+from suppliers.quality.models import QualityNotice
+
+MAX_DEPTH = 10
+MAX_NODES = 5000  # work orders per direction; beyond that the tree is cut and marked truncated
+MAX_ROWS = 5000  # rows shown per tree
+
+Node = tuple[int | None, str]  # (part id or None when the MES did not say, lot or serial)
+
+
+@dataclass
+class Row:
+    """One line of a flattened tree, in the order it is shown (depth = indentation)."""
+
+    depth: int
+    kind: str  # "work_order" | "item"
+    label: str
+    pk: int | None = None  # the work order's
+    part_id: int | None = None
+    part: Part | None = None
+    supplier_id: int | None = None
+    supplier: Supplier | None = None
+    quantity: Decimal | None = None
+    is_serial: bool = False
+    plant: str = ""
+    completed_on: Any = None
+    repeat: bool = False  # shown once already above: not expanded again
+    end_item: bool = False  # forward: nothing consumed it further (a finished serial or lot)
+    hold: LotHold | None = None
+
+
+@dataclass
+class Tree:
+    rows: list[Row] = field(default_factory=list)
+    work_orders: int = 0
+    end_items: int = 0
+    truncated: bool = False
+    depth: int = 0
+
+
+@dataclass
+class Match:
+    """Everything on the page about the searched string as a lot or serial of one part."""
+
+    part: Part | None
+    suppliers: list[Supplier] = field(default_factory=list)
+    asn_lots: list[DespatchLot] = field(default_factory=list)
+    asn_serials: list[DespatchSerial] = field(default_factory=list)
+    receipts: list[GoodsReceiptLine] = field(default_factory=list)
+    notices: list[QualityNotice] = field(default_factory=list)
+    inspections: list[InspectionResult] = field(default_factory=list)
+    holds: list[LotHold] = field(default_factory=list)  # active holds of this part + lot
+    forward: Tree = field(default_factory=Tree)
+    backward: Tree = field(default_factory=Tree)
+
+    @property
+    def received(self) -> Decimal:
+        return sum((r.received_quantity for r in self.receipts), Decimal(0))
+
+    @property
+    def rejected(self) -> Decimal:
+        return sum((r.rejected_quantity for r in self.receipts), Decimal(0))
+
+    @property
+    def active_hold(self) -> LotHold | None:
+        return self.holds[0] if self.holds else None
+
+
+@dataclass
+class Trace:
+    query: str
+    matches: list[Match]
+
+    @property
+    def found(self) -> bool:
+        return bool(self.matches)
+
+
+def _by_part(nodes: set[Node], part_field: str, code_fields: tuple[str, ...]) -> Q:
+    """An OR with one term per part: (part = p AND code IN (...)), exact pairs without a
+    tuple-IN (portable, and a BOM level has few distinct parts)."""
+    lots: dict[int | None, set[str]] = defaultdict(set)
+    for part_id, code in nodes:
+        lots[part_id].add(code)
+    q = Q(pk__in=[])
+    for part_id, codes in lots.items():
+        code_q = Q()
+        for f in code_fields:
+            code_q |= Q(**{f"{f}__in": sorted(codes)})
+        q |= (code_q if part_id is None else Q(**{part_field: part_id}) & code_q)
+    return q
+
+
+@dataclass
+class _Walk:
+    """The edges found by a walk: work orders and what hangs off each node."""
+
+    work_orders: dict[int, dict[str, Any]] = field(default_factory=dict)
+    children: dict[Node, list[tuple[int, Decimal | None]]] = field(default_factory=lambda: defaultdict(list))
+    wo_items: dict[int, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    truncated: bool = False
+    depth: int = 0
+
+
+WO_FIELDS = ("work_order_id", "work_order__number", "work_order__part_id", "work_order__plant__code",
+             "work_order__completed_on")
+
+
+def _remember(walk: _Walk, row: dict[str, Any]) -> None:
+    walk.work_orders.setdefault(row["work_order_id"], {
+        "number": row["work_order__number"], "part_id": row["work_order__part_id"],
+        "plant": row["work_order__plant__code"], "completed_on": row["work_order__completed_on"],
+    })
+
+
+def _walk_forward(seeds: set[Node]) -> _Walk:
+    """Component lot → work orders that consumed it → their outputs → ... (2 queries per level)."""
+    walk = _Walk()
+    seen: set[Node] = set()
+    frontier = set(seeds)
+    while frontier and walk.depth < MAX_DEPTH:
+        seen |= frontier
+        walk.depth += 1
+        used = list(WorkOrderComponent.objects.filter(_by_part(frontier, "part_id", ("lot",)))
+                    .values("part_id", "lot", "quantity", *WO_FIELDS))
+        new_orders = []
+        for row in used:
+            node = (row["part_id"], row["lot"])
+            key = node if node in frontier else (None, row["lot"])
+            walk.children[key].append((row["work_order_id"], row["quantity"]))
+            if row["work_order_id"] not in walk.work_orders:
+                _remember(walk, row)
+                new_orders.append(row["work_order_id"])
+        if len(walk.work_orders) > MAX_NODES:
+            walk.truncated = True
+            break
+        frontier = set()
+        if not new_orders:
+            break
+        for out in WorkOrderOutput.objects.filter(work_order_id__in=new_orders).values(
+                "work_order_id", "serial", "lot", "quantity").order_by("work_order_id", "serial", "lot"):
+            walk.wo_items[out["work_order_id"]].append(out)
+            part_id = walk.work_orders[out["work_order_id"]]["part_id"]
+            for code in (out["serial"], out["lot"]):
+                if code and (part_id, code) not in seen:
+                    frontier.add((part_id, code))
+    else:
+        walk.truncated = walk.truncated or bool(frontier)
+    return walk
+
+
+def _walk_backward(seeds: set[Node]) -> _Walk:
+    """Finished serial or lot → work orders that made it → their component lots → ... (2 queries per level)."""
+    walk = _Walk()
+    seen: set[Node] = set()
+    frontier = set(seeds)
+    while frontier and walk.depth < MAX_DEPTH:
+        seen |= frontier
+        walk.depth += 1
+        made = list(WorkOrderOutput.objects.filter(_by_part(frontier, "work_order__part_id", ("serial", "lot")))
+                    .values("serial", "lot", "quantity", *WO_FIELDS))
+        new_orders = []
+        for row in made:
+            for code in (row["serial"], row["lot"]):
+                node = (row["work_order__part_id"], code)
+                key = node if node in frontier else (None, code)
+                if code and key in frontier:
+                    walk.children[key].append((row["work_order_id"], row["quantity"]))
+            if row["work_order_id"] not in walk.work_orders:
+                _remember(walk, row)
+                new_orders.append(row["work_order_id"])
+        if len(walk.work_orders) > MAX_NODES:
+            walk.truncated = True
+            break
+        frontier = set()
+        if not new_orders:
+            break
+        for comp in WorkOrderComponent.objects.filter(work_order_id__in=new_orders).values(
+                "work_order_id", "part_id", "lot", "supplier_id", "quantity").order_by("work_order_id", "part_id", "lot"):
+            walk.wo_items[comp["work_order_id"]].append(comp)
+            node = (comp["part_id"], comp["lot"])
+            if node not in seen:
+                frontier.add(node)
+    else:
+        walk.truncated = walk.truncated or bool(frontier)
+    return walk
+
+
+def _flatten(walk: _Walk, root: Node, *, forward: bool) -> Tree:
+    """Depth-first rows under one root; each node and work order expanded once (a repeat is marked)."""
+    tree = Tree(truncated=walk.truncated, depth=walk.depth)
+    expanded: set[Any] = set()
+
+    def add(row: Row) -> None:
+        # past MAX_ROWS the walk goes on (the counts stay whole) but no more rows are shown
+        if len(tree.rows) < MAX_ROWS:
+            tree.rows.append(row)
+        else:
+            tree.truncated = True
+
+    def by_number(children: list[tuple[int, Decimal | None]]) -> list[tuple[int, Decimal | None]]:
+        return sorted(set(children), key=lambda c: walk.work_orders[c[0]]["number"])
+
+    # stack of (depth, kind, payload); reversed pushes keep the display order
+    stack: list[tuple[int, str, Any]] = [(0, "node", (root, None, None, False))]
+    while stack:
+        depth, kind, payload = stack.pop()
+        if kind == "wo":
+            wo_id, quantity = payload
+            info = walk.work_orders[wo_id]
+            repeat = ("wo", wo_id) in expanded
+            add(Row(depth=depth, kind="work_order", label=info["number"], pk=wo_id, part_id=info["part_id"],
+                    plant=info["plant"], completed_on=info["completed_on"], quantity=quantity, repeat=repeat))
+            if repeat:
+                continue
+            expanded.add(("wo", wo_id))
+            tree.work_orders += 1
+            pushes = []
+            for item in walk.wo_items.get(wo_id, ()):
+                if forward:
+                    part_id = info["part_id"]
+                    for code, is_serial in ((item["serial"], True), (item["lot"], False)):
+                        if code:
+                            pushes.append((depth + 1, "node", ((part_id, code), None, item["quantity"], is_serial)))
+                else:
+                    pushes.append((depth + 1, "node", ((item["part_id"], item["lot"]), item["supplier_id"],
+                                                       item["quantity"], False)))
+            stack.extend(reversed(pushes))
+            continue
+        node, supplier_id, quantity, is_serial = payload
+        if depth == 0:
+            continue_children = True
+        else:
+            repeat = ("node", node) in expanded
+            children = walk.children.get(node, ())
+            row = Row(depth=depth, kind="item", label=node[1], part_id=node[0], quantity=quantity,
+                      supplier_id=supplier_id, is_serial=is_serial, repeat=repeat and bool(children),
+                      end_item=forward and not children)
+            if row.end_item and not repeat:
+                tree.end_items += 1
+            add(row)
+            continue_children = not repeat
+        if not continue_children:
+            continue
+        expanded.add(("node", node))
+        children = list(walk.children.get(node, ()))
+        if node[0] is not None:
+            children += walk.children.get((None, node[1]), [])
+        children = by_number(children)
+        stack.extend(reversed([(depth + 1 if depth else 0, "wo", child) for child in children]))
+    return tree
+
+
+def _seed_parts(query: str) -> tuple[set[int | None], set[Node]]:
+    """The parts the string is a lot of, found in the genealogy (component) and the outputs that
+    carry it as a serial or lot (the backward seeds)."""
+    component_parts = set(WorkOrderComponent.objects.filter(lot=query).values_list("part_id", flat=True).distinct())
+    made = set(WorkOrderOutput.objects.filter(Q(serial=query) | Q(lot=query))
+               .values_list("work_order__part_id", flat=True).distinct())
+    return component_parts | made, {(p, query) for p in made}
+
+
+def lot_trace(*, query: str) -> Trace:
+    """Everything about a lot or serial string, grouped by the part it is a lot of.
+
+    A fixed number of queries for the origin (ASN lots and serials, receipts, notices,
+    inspections, holds) plus two per genealogy level in each direction.
+    """
+    query = (query or "").strip()[:35]
+    if not query:
+        return Trace(query="", matches=[])
+    asn_lots = list(DespatchLot.objects.filter(lot=query).select_related(
+        "line__part", "line__advice__supplier", "line__order_line__order").order_by("line__advice__ship_date", "id"))
+    asn_serials = list(DespatchSerial.objects.filter(Q(serial=query) | Q(lot=query)).select_related(
+        "line__part", "line__advice__supplier", "line__order_line__order").order_by("line__advice__ship_date", "id"))
+    receipts = list(GoodsReceiptLine.objects.filter(lot=query).select_related(
+        "receipt__supplier", "receipt__plant", "receipt__advice", "part", "order_line__order")
+        .order_by("received_on", "id"))
+    notices = list(QualityNotice.objects.filter(lot=query).select_related("supplier", "part", "defect_code")
+                   .order_by("-raised_at"))
+    inspections = list(InspectionResult.objects.filter(lot=query).select_related("part", "plant", "supplier")
+                       .order_by("-inspected_at", "-id"))
+    genealogy_parts, backward_seeds = _seed_parts(query)
+
+    matches: dict[int | None, Match] = {}
+
+    def match(part_id: int | None) -> Match:
+        if part_id not in matches:
+            matches[part_id] = Match(part=None)
+        return matches[part_id]
+
+    for lot in asn_lots:
+        m = match(lot.line.part_id)
+        m.part = lot.line.part
+        m.asn_lots.append(lot)
+        _add_supplier(m, lot.line.advice.supplier)
+    for serial in asn_serials:
+        m = match(serial.line.part_id)
+        m.part = serial.line.part
+        m.asn_serials.append(serial)
+        _add_supplier(m, serial.line.advice.supplier)
+    for line in receipts:
+        m = match(line.part_id)
+        m.part = line.part
+        m.receipts.append(line)
+        _add_supplier(m, line.receipt.supplier)
+    for notice in notices:
+        m = match(notice.part_id)
+        m.part = notice.part
+        m.notices.append(notice)
+        _add_supplier(m, notice.supplier)
+    for result in inspections:
+        m = match(result.part_id)
+        m.part = result.part
+        m.inspections.append(result)
+        if result.supplier is not None:
+            _add_supplier(m, result.supplier)
+    for part_id in genealogy_parts:
+        match(part_id)
+
+    forward = _walk_forward({(p, query) for p in matches if p is not None})
+    backward = _walk_backward(backward_seeds)
+    for part_id, m in matches.items():
+        if part_id is not None:
+            m.forward = _flatten(forward, (part_id, query), forward=True)
+        if (part_id, query) in backward_seeds:
+            m.backward = _flatten(backward, (part_id, query), forward=False)
+    _resolve(matches, query)
+    return Trace(query=query, matches=sorted(matches.values(), key=lambda m: (
+        m.part is None, m.part.buyer_part_number if m.part else "")))
+
+
+def _add_supplier(m: Match, supplier: Supplier) -> None:
+    if all(s.pk != supplier.pk for s in m.suppliers):
+        m.suppliers.append(supplier)
+
+
+def _resolve(matches: dict[int | None, Match], query: str) -> None:
+    """Parts, suppliers and active holds of every row, three queries for the whole page."""
+    rows = [r for m in matches.values() for t in (m.forward, m.backward) for r in t.rows]
+    part_ids = {r.part_id for r in rows if r.part_id} | {p for p, m in matches.items() if p and m.part is None}
+    parts = Part.objects.in_bulk(sorted(part_ids)) if part_ids else {}
+    supplier_ids = {r.supplier_id for r in rows if r.supplier_id}
+    suppliers = Supplier.objects.in_bulk(sorted(supplier_ids)) if supplier_ids else {}
+    lots = {r.label for r in rows if r.kind == "item"} | {query}
+    holds: dict[Node, LotHold] = {}
+    for hold in LotHold.objects.filter(released_at__isnull=True, lot__in=sorted(lots)).select_related(
+            "placed_by", "supplier"):
+        holds[(hold.part_id, hold.lot)] = hold
+    for part_id, m in matches.items():
+        if m.part is None and part_id is not None:
+            m.part = parts.get(part_id)
+        if (part_id, query) in holds:
+            m.holds = [holds[(part_id, query)]]
+    for r in rows:
+        r.part = parts.get(r.part_id) if r.part_id else None
+        r.supplier = suppliers.get(r.supplier_id) if r.supplier_id else None
+        if r.kind == "item":
+            r.hold = holds.get((r.part_id, r.label))
+
+
+def lot_holds(*, part: Part | None = None, lot: str = "", supplier: Supplier | None = None, state: str = "active",
+              since: datetime | None = None) -> QuerySet[LotHold]:
+    """Quality holds (active by default) for the console list and the ERP's API, newest first."""
+    qs = LotHold.objects.select_related("part", "supplier", "placed_by")
+    if state == "active":
+        qs = qs.filter(released_at__isnull=True)
+    elif state == "released":
+        qs = qs.filter(released_at__isnull=False)
+    if part is not None:
+        qs = qs.filter(part=part)
+    if lot:
+        qs = qs.filter(lot=lot)
+    if supplier is not None:
+        qs = qs.filter(supplier=supplier)
+    if since is not None:
+        qs = qs.filter(Q(placed_at__gte=since) | Q(released_at__gte=since))
+    return qs.order_by("-placed_at", "-id")
+
+
+def trace_overview() -> dict[str, Any]:
+    """For the console's front page: the search box and how many lots are on hold."""
+    return {"active_holds": LotHold.objects.filter(released_at__isnull=True).count()}
