@@ -20,7 +20,14 @@ from suppliers.errors import DomainError
 from suppliers.models import SupplierPart
 from suppliers.quality import files, services
 from suppliers.quality.forms import AttachmentsField, refusal_message
-from suppliers.quality.models import DefectCode, EightDStep, NoticeAttachment, QualityNotice
+from suppliers.quality.models import (
+    AutomaticNotice,
+    DefectCode,
+    DefectRateThreshold,
+    EightDStep,
+    NoticeAttachment,
+    QualityNotice,
+)
 from suppliers.quality.views import serve_attachment
 
 
@@ -296,3 +303,59 @@ def quality_overview() -> dict:
         "overdue": steps.filter(status__in=EightDStep.OWED_BY_SUPPLIER, due_date__lt=today)
         .values("notice").distinct().count(),
     }
+
+
+# --- production quality shared back: thresholds and the notices they raised -------------------------
+
+@admin.register(DefectRateThreshold)
+class DefectRateThresholdAdmin(AuditedAdmin):
+    """Set by the quality engineers. The most specific active threshold wins for each defect code
+    (the part's own before the all-parts one); one without a code limits the lot's total rate."""
+
+    list_display = ["scope_part", "scope_code", "limit", "unit", "min_inspected", "severity", "is_active", "updated_at"]
+    list_filter = ["is_active", "unit", "severity", ("part", admin.EmptyFieldListFilter),
+                   ("defect_code", admin.EmptyFieldListFilter)]
+    search_fields = ["part__buyer_part_number", "defect_code__code", "note"]
+    list_select_related = ["part", "defect_code"]
+    autocomplete_fields = ["part"]
+    fields = ["part", "defect_code", "limit", "unit", "min_inspected", "severity", "is_active", "note"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "defect_code" in form.base_fields:
+            form.base_fields["defect_code"].queryset = DefectCode.objects.filter(is_active=True)
+        return form
+
+    @admin.display(description=_("part"), ordering="part__buyer_part_number")
+    def scope_part(self, obj):
+        return obj.part.buyer_part_number if obj.part_id else _("all parts")
+
+    @admin.display(description=_("defect code"), ordering="defect_code__code")
+    def scope_code(self, obj):
+        return obj.defect_code.code if obj.defect_code_id else _("all defects (total rate)")
+
+
+@admin.register(AutomaticNotice)
+class AutomaticNoticeAdmin(admin.ModelAdmin):
+    """Read-only: the notices raised by a lot's defect rate, with the figures that raised them."""
+
+    list_display = ["notice_link", "supplier", "part", "lot", "defect_code", "rate_ppm", "limit_ppm", "inspected",
+                    "raised_at"]
+    list_filter = ["supplier"]
+    search_fields = ["lot", "part__buyer_part_number", "notice__number", "supplier__code"]
+    list_select_related = ["notice", "supplier", "part"]
+    date_hierarchy = "raised_at"
+
+    @admin.display(description=_("quality notice"), ordering="notice__number")
+    def notice_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:quality_qualitynotice_change", args=[obj.notice_id]),
+                           obj.notice.number)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -21,6 +21,8 @@ DEFECTS = [
     ("QTY", "logistics", "Quantity discrepancy", "数量相違", "数量差异"),
     ("DOC", "documentation", "Missing or wrong documents (CoC)", "書類不備（CoC）", "文件缺失或错误（CoC）"),
     ("COUNTERFEIT", "documentation", "Suspected counterfeit", "模倣品の疑い", "疑似假冒"),
+    # automatic notices from the line's defect rate, when none of the lot's MES codes is in this list
+    ("LINE-RATE", "production", "Defect rate over threshold in production", "生産での不良率超過", "生产不良率超限"),
 ]
 
 

@@ -9,7 +9,8 @@ from datetime import date
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -269,3 +270,92 @@ class NoticeAttachment(models.Model):
     @property
     def extension(self) -> str:
         return self.EXTENSIONS.get(self.content_type, ".bin")
+
+
+# --- production quality shared back ----------------------------------------------------------------
+
+class ThresholdUnit(models.TextChoices):
+    PPM = "ppm", _("ppm (defects per million inspected)")
+    PERCENT = "percent", _("% of inspected")
+
+
+class DefectRateThreshold(models.Model):
+    """The defect rate of a component lot above which a quality notice is raised automatically.
+
+    Scope: a part and/or a defect code, each optional. A threshold with a defect code limits that
+    code's rate (its defects / inspected); one without limits the lot's total rate (all defects /
+    inspected). The most specific active threshold wins: the part's own before the all-parts one
+    (``suppliers.quality.production.applicable``).
+    """
+
+    Unit = ThresholdUnit
+
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("part"), help_text=_("Empty: every part."))
+    defect_code = models.ForeignKey(DefectCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("defect code"),
+                                    help_text=_("Empty: the lot's total defect rate, all codes together."))
+    limit = models.DecimalField(_("limit"), max_digits=12, decimal_places=4,
+                                help_text=_("A lot whose rate is above this raises a quality notice."))
+    unit = models.CharField(_("unit"), max_length=8, choices=ThresholdUnit.choices, default=ThresholdUnit.PPM)
+    min_inspected = models.DecimalField(
+        _("minimum inspected"), max_digits=14, decimal_places=3, default=100,
+        help_text=_("The lot's inspected quantity (all results together) must reach this before the rate counts."))
+    severity = models.CharField(_("severity of the notice"), max_length=8, choices=Severity.choices,
+                                default=Severity.MAJOR)
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["part__buyer_part_number", "defect_code__code", "pk"]
+        verbose_name = _("defect rate threshold")
+        verbose_name_plural = _("defect rate thresholds")
+        constraints = [
+            # one threshold per scope, the empty part and code included
+            models.UniqueConstraint(Coalesce("part", Value(0), output_field=models.BigIntegerField()),
+                                    Coalesce("defect_code", Value(0), output_field=models.BigIntegerField()),
+                                    name="threshold_unique_scope",
+                                    violation_error_message=_("A threshold for this part and defect code exists.")),
+            models.CheckConstraint(condition=Q(limit__gt=0), name="threshold_limit_positive"),
+            models.CheckConstraint(condition=Q(min_inspected__gte=0), name="threshold_min_inspected_nonnegative"),
+            models.CheckConstraint(condition=Q(unit__in=ThresholdUnit.values), name="threshold_unit_valid"),
+            models.CheckConstraint(condition=Q(severity__in=Severity.values), name="threshold_severity_valid"),
+        ]
+
+    def __str__(self) -> str:
+        part = self.part.buyer_part_number if self.part_id else _("all parts")
+        code = self.defect_code.code if self.defect_code_id else _("all defects")
+        return f"{part} · {code}: {self.limit.normalize():f} {self.unit}"
+
+    @property
+    def limit_ppm(self):
+        return self.limit * 10_000 if self.unit == ThresholdUnit.PERCENT else self.limit
+
+
+class AutomaticNotice(models.Model):
+    """A quality notice raised by a lot's defect rate, with the figures that raised it."""
+
+    notice = models.OneToOneField(QualityNotice, on_delete=models.CASCADE, related_name="automatic")
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    lot = models.CharField(_("lot"), max_length=35)
+    threshold = models.ForeignKey(DefectRateThreshold, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="notices", verbose_name=_("threshold"))
+    defect_code = models.CharField(_("defect code"), max_length=20, blank=True, help_text=_("Empty: total rate"))
+    inspected = models.DecimalField(_("inspected"), max_digits=16, decimal_places=3)
+    defects = models.DecimalField(_("defects"), max_digits=16, decimal_places=3)
+    rate_ppm = models.DecimalField(_("defect rate (ppm)"), max_digits=12, decimal_places=1)
+    limit_ppm = models.DecimalField(_("limit (ppm)"), max_digits=14, decimal_places=4)
+    results = models.JSONField(_("inspection results"), default=list)
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        verbose_name = _("automatic notice")
+        verbose_name_plural = _("automatic notices")
+        indexes = [models.Index(fields=["supplier", "part", "lot"], name="autonotice_lot"),
+                   models.Index(fields=["supplier", "raised_at"], name="autonotice_supplier_time")]
+
+    def __str__(self) -> str:
+        return f"{self.lot}: {self.notice_id}"

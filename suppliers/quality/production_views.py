@@ -1,0 +1,62 @@
+"""Supplier pages of production quality shared back: the supplier's own component lots as the
+buyer's line inspected and tested them, with 12-week trends per part. Every read goes through a
+selector taking ``request.supplier``: another supplier's lot is a 404."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from portal.views.common import paginate, supplier_required
+from suppliers.quality import production_selectors as selectors
+from suppliers.scorecards import charts
+
+
+def _week_label(monday) -> str:
+    return f"{monday:%m/%d}"
+
+
+def _chart(trend: selectors.PartTrend, *, key: str, name: str, values, top, unit: str):
+    weeks = [w.week for w in trend.weeks]
+    labels = [[f"{_week_label(w.week)}: {v}{unit}" if v is not None else "" for w, v in zip(trend.weeks, values)]]
+    chart = charts.trend(weeks, [(key, name, values, [])], top=top, labels=labels, height=220)
+    chart.x_labels = [(x, _week_label(m)) for (x, _label), m in zip(chart.x_labels, weeks)]
+    return chart
+
+
+def trend_context(trends: list[selectors.PartTrend], wanted: str) -> dict:
+    selected = next((t for t in trends if t.part_number == wanted), trends[0] if trends else None)
+    context: dict = {"trends": [{"trend": t, "spark": charts.sparkline([w.rate_ppm for w in t.weeks], top=None)}
+                                for t in trends], "selected": selected}
+    if selected is not None:
+        context["ppm_chart"] = _chart(selected, key="ppm", name=_("Defect rate (ppm)"),
+                                      values=[w.rate_ppm for w in selected.weeks], top=None, unit=" ppm")
+        context["yield_chart"] = _chart(selected, key="yield", name=_("Yield (%)"),
+                                        values=[w.yield_pct for w in selected.weeks], top=100.0, unit=" %")
+    return context
+
+
+@require_safe
+@supplier_required
+def lot_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    page = paginate(request, selectors.production_lots_for(supplier=request.supplier, search=q))
+    lots = selectors.lots_with_details(supplier=request.supplier, rows=list(page.object_list))
+    trends = selectors.weekly_trend_for(supplier=request.supplier)
+    return render(request, "production_quality/lots.html", {
+        "page": page, "lots": lots, "q": q, **trend_context(trends, request.GET.get("part", "")[:35]),
+    })
+
+
+@require_safe
+@supplier_required
+def lot_detail(request: HttpRequest, part_pk: int, lot: str) -> HttpResponse:
+    found = selectors.production_lot_get(supplier=request.supplier, part_pk=part_pk, lot=lot)
+    results = paginate(request, selectors.lot_results(supplier=request.supplier, lot=found), per_page=50)
+    return render(request, "production_quality/lot.html", {
+        "lot": found, "page": results, "thresholds": selectors.lot_thresholds(lot=found),
+        "back": reverse("production_quality:lots"),
+    })
