@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("forecasts/", include("suppliers.forecasts.urls")),
     path("quality/", include("suppliers.quality.urls")),
+    path("production-quality/", include("suppliers.quality.production_urls")),
     path("scorecard/", include("suppliers.scorecards.urls")),
     path("inventory/", include("suppliers.planning.urls")),
     path("account/api-key/", include("suppliers.erp.urls")),
