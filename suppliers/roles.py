@@ -39,7 +39,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "forecastprofile": ("view", "add", "change"),
             "reasoncode": ("view", "add", "change"),
         },
-        "quality": {"qualitynotice": ("view",), "defectcode": ("view",), "noticeattachment": ("view",)},
+        "quality": {"qualitynotice": ("view",), "defectcode": ("view",), "noticeattachment": ("view",),
+                    "defectratethreshold": ("view",), "automaticnotice": ("view",)},
         # add scorecardrun = recompute on demand; change scorecardsettings = weights, bands, windows
         "scorecards": {"scorecard": ("view",), "kpiresult": ("view",), "scorecardrun": ("view", "add"),
                        "scorecardsettings": ("view", "change")},
@@ -75,6 +76,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "eightdstep": ("view", "change"),  # change = accept / return answers, move due dates
             "noticeattachment": ("view", "add"),
             "defectcode": ("view", "add", "change"),
+            "defectratethreshold": ("view", "add", "change", "delete"),  # lots over it raise notices
+            "automaticnotice": ("view",),
         },
         "forecasts": {"forecastversion": ("view",), "commitgap": ("view",)},
         "scorecards": {"scorecard": ("view",), "kpiresult": ("view",), "scorecardrun": ("view",),
