@@ -24,10 +24,22 @@ class HubPaths:
     def partner(self, code: str) -> PartnerDirs:
         return PartnerDirs(self.drop_root / code)
 
+    # Files archived from the ERP inbox live outside the drop root; their stored path starts with
+    # this marker (a partner code cannot contain '@'), so they move with the inbox on a restore.
+    ERP_INBOX = "@erp_inbox/"
+
     def relative(self, path: Path) -> str:
-        return str(Path(path).resolve().relative_to(self.drop_root.resolve()))
+        """``path`` as stored: relative to the drop root, or marked relative to the ERP inbox.
+        Raises ValueError for a path under neither."""
+        resolved = Path(path).resolve()
+        try:
+            return str(resolved.relative_to(self.drop_root.resolve()))
+        except ValueError:
+            return self.ERP_INBOX + str(resolved.relative_to(self.erp_inbox.resolve()))
 
     def absolute(self, relative: str) -> Path:
+        if relative.startswith(self.ERP_INBOX):
+            return self.erp_inbox / relative.removeprefix(self.ERP_INBOX)
         return self.drop_root / relative
 
 

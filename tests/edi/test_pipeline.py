@@ -229,6 +229,38 @@ def test_erp_inbox_purchase_order_is_created_and_sent_to_the_edi_supplier(run, h
     assert Interchange.objects.filter(direction="out", reference__startswith="po:4500009999").count() == 1
 
 
+def test_an_erp_inbox_file_is_archived_under_a_path_that_moves_with_the_inbox(run, hub, tenant_a, tmp_path):
+    import hashlib
+    import shutil
+
+    from edi.services.inbound import archive_path_of
+
+    # given: a document the ERP dropped, processed
+    doc = {
+        "type": "purchase_order", "id": "4500007777", "issued": "2026-02-01", "purpose": "original", "revision": 0,
+        "currency": "USD", "supplier": {"id": tenant_a.supplier.code}, "ship_to": {"id": tenant_a.order.ship_to.code},
+        "sender": "ERP", "receiver": "TSUNAGI", "control_number": "1",
+        "lines": [{"line": "10", "buyer_part": tenant_a.supplier_part.part.buyer_part_number, "quantity": "5",
+                   "unit": "PCE", "price": "1.10", "delivery_date": "2026-03-01"}],
+    }
+    hub.erp_inbox.mkdir(parents=True, exist_ok=True)
+    (hub.erp_inbox / "po-4500007777.json").write_text(json.dumps(doc))
+    run()
+    interchange = Interchange.objects.get(channel="erp", direction="in")
+    # then: its path is stored relative to the inbox, not as this machine's absolute path
+    assert interchange.archive_path.startswith("@erp_inbox/archive/"), interchange.archive_path
+    # when: the inbox is restored somewhere else and the hub pointed there
+    moved = tmp_path / "restored" / "erp-in"
+    shutil.copytree(hub.erp_inbox, moved)
+    shutil.rmtree(hub.erp_inbox)
+    hub.settings.erp_inbox = str(moved)
+    hub.settings.save()
+    # then: the archived bytes are found at the new place, with the recorded hash
+    path = archive_path_of(interchange)
+    assert path.is_relative_to(moved)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == interchange.sha256
+
+
 def test_load_config_is_an_idempotent_upsert(hub, tmp_path, tenant_a):
     from edi.models import TradingPartner
     from suppliers.models import Supplier

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from edi.models import Interchange
+from edi.services.inbound import archive_path_of
 from suppliers.models import DespatchAdvice
 from tests.conftest import login
 from tests.edi.as2_live import as2_ids, as2_partner, build_message, configure_hub, send  # noqa: F401
@@ -95,8 +96,7 @@ def test_erp_inbox_file_names_and_bodies_cannot_escape(hub, tenant_a, run):
     before = snapshot(hub.root)
     run()
     for ic in Interchange.objects.filter(direction="in"):
-        archived = (hub.drop_root / ic.archive_path).resolve() if not Path(ic.archive_path).is_absolute() \
-            else Path(ic.archive_path)
+        archived = archive_path_of(ic).resolve()
         assert hub.erp_inbox.resolve() in archived.parents, ic.archive_path
     assert not files_outside(hub.root, before)
 
