@@ -64,9 +64,15 @@ def build_world(code: str, *, engineer) -> World:
                                                     size=len(PDF))],
     )
     key = supplier_api_key_create(user=tenant.member, actor=tenant.member)
+    from suppliers.production.services import inspection_result_post
+
+    inspection = inspection_result_post(actor=Actor.system("test"), data={
+        "reference": f"MES-{code}-1", "lot": f"LOT-{code}-A", "part": part.buyer_part_number, "plant": "PLT1",
+        "supplier": code, "stage": "test", "quantity_inspected": Decimal(200),
+        "defects": [{"code": "SOLDER", "quantity": Decimal(3)}]}).obj
     return World(tenant=tenant, line=tenant.order.lines.get(), forecast=forecast,
                  forecast_line=forecast.lines.get(), notice=notice, attachment=notice.attachments.get(),
-                 api_key=key.key)
+                 api_key=key.key, extra={"inspection": inspection})
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ FILL: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "quality:detail": (OBJECT, lambda w: {"pk": w.notice.pk}),
     "quality:answer": (OBJECT, lambda w: {"pk": w.notice.pk, "discipline": 1}),
     "quality:attachment": (OBJECT, lambda w: {"pk": w.notice.pk, "attachment_pk": w.attachment.pk}),
+    "production_quality:lot": (OBJECT, lambda w: {"part_pk": w.supplier_part.part.pk, "lot": w.extra["inspection"].lot}),
     "scorecards:evidence": (SCOPED, lambda w: {"kpi": "on_time", "period": "month", "month": SCORECARD_MONTH}),
     "scorecards:evidence_export": (SCOPED, lambda w: {"kpi": "on_time", "period": "month", "month": SCORECARD_MONTH}),
     "api-po-detail": (OBJECT, lambda w: {"pk": w.order.pk}),
