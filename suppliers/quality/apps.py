@@ -28,9 +28,12 @@ class QualityConfig(AppConfig):
             "quality.step_answered": _("8D answer sent"), "quality.step_accepted": _("8D answer accepted"),
             "quality.step_returned": _("8D answer returned"), "quality.step_due_changed": _("8D due date moved"),
             "quality.attachment_added": _("File attached"), "quality.reminded": _("Overdue reminder sent"),
+            "quality.auto_raised": _("Raised automatically: defect rate over threshold"),
+            "quality.auto_notice_refused": _("Automatic quality notice refused"),
         })
 
         from portal import dashboard
-        from suppliers.quality.dashboard import quality_notices_due
+        from suppliers.quality.dashboard import lots_over_threshold, quality_notices_due
 
         dashboard.register(quality_notices_due, slot=dashboard.ACTIONS, order=40)
+        dashboard.register(lots_over_threshold, slot=dashboard.ACTIONS, order=45)

@@ -28,3 +28,23 @@ def quality_notices_due(*, supplier, user):
         url=reverse("quality:list") + "?status=open", link_text=gettext_lazy("All open quality notices"),
         items=items, empty_text=gettext_lazy("No 8D answer is owed."),
     )
+
+
+def lots_over_threshold(*, supplier, user):
+    """Lots whose defect rate raised an automatic notice in the last 4 weeks (nothing shown if none)."""
+    from portal import dashboard
+    from suppliers.quality import production_selectors
+
+    data = production_selectors.dashboard_for(supplier=supplier)
+    if not data["lots"]:
+        return None
+    items = [dashboard.Item(
+        text=f"{a.lot} · {a.part.buyer_part_number}", url=reverse("quality:detail", args=[a.notice_id]),
+        note=_("%(rate)s ppm over %(limit)s ppm · %(number)s") % {
+            "rate": f"{a.rate_ppm:,.0f}", "limit": f"{a.limit_ppm:,.0f}", "number": a.notice.number},
+    ) for a in data["notices"]]
+    return dashboard.Panel(
+        key="lots-over-threshold", title=gettext_lazy("Lots over the defect rate threshold (4 weeks)"),
+        count=data["lots"], url=reverse("production_quality:lots"), link_text=gettext_lazy("Production quality"),
+        items=items, tone="info",
+    )

@@ -145,3 +145,16 @@ def test_queries_do_not_grow_with_lots(tenant_a, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         assert client.get(lot_url(tenant_a, "LOT-007")).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_dashboard_lists_lots_over_the_threshold_of_its_own_supplier(tenant_a, tenant_b):
+    quiet = login(tenant_a.member).get(reverse("portal:home")).content.decode()
+    assert 'data-testid="panel-lots-over-threshold"' not in quiet  # nothing over: no panel
+    threshold(limit=10000)
+    post(tenant_a, "A1", inspected=100, defects={"SOLDER": 3})
+    post(tenant_b, "B1", inspected=100, defects={"ELEC": 4})
+    page = login(tenant_a.member).get(reverse("portal:home")).content.decode()
+    panel = page.split('data-testid="panel-lots-over-threshold"')[1].split("</article>")[0]
+    [auto] = automatic(tenant_a.supplier)
+    assert "LOT-ALPHA-A" in panel and auto.notice.number in panel and "30,000 ppm over 10,000 ppm" in panel
+    assert "LOT-BRAVO-A" not in panel
