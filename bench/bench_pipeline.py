@@ -6,6 +6,9 @@ worker processes (``--concurrency=1`` each). Exactly-once is checked by counting
     BENCH pipeline_receive_<w>w <n> files/s           poller: claim, archive, record, queue
     BENCH pipeline_docs_per_second_<w>w <n> docs/s    drop to the last interchange processed
     BENCH pipeline_seconds_<w>w <s> s
+    BENCH pipeline_worker_cpu_ms_per_doc_<w>w <ms> ms    CPU of the worker processes per document:
+                                                        the cost that does not depend on what else
+                                                        the (shared) machine is doing
 
 ``PIPELINE_DOCS`` changes the batch (default 10,000). Exits 1 when anything was lost or doubled.
 
@@ -35,6 +38,8 @@ def one(workers: int) -> int:
         for k in range(workers):
             rig.start_worker(f"worker{k + 1}")
         rig.wait_worker_ready()
+        names = [f"worker{k + 1}" for k in range(workers)]
+        cpu_before = sum(rig.cpu_seconds(name) for name in names)
         from edi.services.poll import poll_folders
 
         started = time.monotonic()
@@ -43,10 +48,12 @@ def one(workers: int) -> int:
         assert received == DOCS, received
         rig.wait_processed(timeout=max(600, DOCS * 0.5))
         total = time.monotonic() - started
+        worker_cpu = sum(rig.cpu_seconds(name) for name in names) - cpu_before
         problems = rig.verdict()
         print(f"BENCH pipeline_receive_{workers}w {DOCS / receive_seconds:.0f} files/s")
         print(f"BENCH pipeline_docs_per_second_{workers}w {DOCS / total:.1f} docs/s")
-        print(f"BENCH pipeline_seconds_{workers}w {total:.0f} s", flush=True)
+        print(f"BENCH pipeline_seconds_{workers}w {total:.0f} s")
+        print(f"BENCH pipeline_worker_cpu_ms_per_doc_{workers}w {worker_cpu * 1000 / DOCS:.1f} ms", flush=True)
         if problems:
             print(f"# {workers} worker(s): {problems}", file=sys.stderr)
             return 1

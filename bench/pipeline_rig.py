@@ -183,6 +183,22 @@ class Rig:
                     proc.wait()
             self.procs.pop(name)
 
+    def cpu_seconds(self, name: str) -> float:
+        """User + system CPU of a running process and everything in its process group (a worker's
+        pool children), including their waited-for children; 0 when it is gone."""
+        proc = self.procs.get(name)
+        if proc is None or proc.poll() is not None:
+            return 0.0
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # exited meanwhile
+            if int(fields[2]) == proc.pid:  # field 5 of stat: the process group
+                ticks += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def wait_worker_ready(self, timeout: float = 90) -> None:
         from suppliers.tasks import ping
 
