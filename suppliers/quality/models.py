@@ -276,7 +276,7 @@ class NoticeAttachment(models.Model):
 
 class ThresholdUnit(models.TextChoices):
     PPM = "ppm", _("ppm (defects per million inspected)")
-    PERCENT = "percent", _("% of inspected")
+    PERCENT = "percent", _("percent of inspected")
 
 
 class DefectRateThreshold(models.Model):

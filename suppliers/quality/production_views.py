@@ -19,9 +19,10 @@ def _week_label(monday) -> str:
     return f"{monday:%m/%d}"
 
 
-def _chart(trend: selectors.PartTrend, *, key: str, name: str, values, top, unit: str):
+def _chart(trend: selectors.PartTrend, *, key: str, name: str, values, top, unit: str, digits: int):
     weeks = [w.week for w in trend.weeks]
-    labels = [[f"{_week_label(w.week)}: {v}{unit}" if v is not None else "" for w, v in zip(trend.weeks, values)]]
+    labels = [[f"{_week_label(w.week)}: {v:,.{digits}f}{unit}" if v is not None else ""
+               for w, v in zip(trend.weeks, values)]]
     chart = charts.trend(weeks, [(key, name, values, [])], top=top, labels=labels, height=220)
     chart.x_labels = [(x, _week_label(m)) for (x, _label), m in zip(chart.x_labels, weeks)]
     return chart
@@ -33,9 +34,9 @@ def trend_context(trends: list[selectors.PartTrend], wanted: str) -> dict:
                                 for t in trends], "selected": selected}
     if selected is not None:
         context["ppm_chart"] = _chart(selected, key="ppm", name=_("Defect rate (ppm)"),
-                                      values=[w.rate_ppm for w in selected.weeks], top=None, unit=" ppm")
+                                      values=[w.rate_ppm for w in selected.weeks], top=None, unit=" ppm", digits=0)
         context["yield_chart"] = _chart(selected, key="yield", name=_("Yield (%)"),
-                                        values=[w.yield_pct for w in selected.weeks], top=100.0, unit=" %")
+                                        values=[w.yield_pct for w in selected.weeks], top=100.0, unit=" %", digits=2)
     return context
 
 

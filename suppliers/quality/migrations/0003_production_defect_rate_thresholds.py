@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('limit', models.DecimalField(decimal_places=4, help_text='A lot whose rate is above this raises a quality notice.', max_digits=12, verbose_name='limit')),
-                ('unit', models.CharField(choices=[('ppm', 'ppm (defects per million inspected)'), ('percent', '% of inspected')], default='ppm', max_length=8, verbose_name='unit')),
+                ('unit', models.CharField(choices=[('ppm', 'ppm (defects per million inspected)'), ('percent', 'percent of inspected')], default='ppm', max_length=8, verbose_name='unit')),
                 ('min_inspected', models.DecimalField(decimal_places=3, default=100, help_text="The lot's inspected quantity (all results together) must reach this before the rate counts.", max_digits=14, verbose_name='minimum inspected')),
                 ('severity', models.CharField(choices=[('minor', 'Minor'), ('major', 'Major'), ('critical', 'Critical')], default='major', max_length=8, verbose_name='severity of the notice')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
