@@ -56,7 +56,7 @@ class Row:
     plant: str = ""
     completed_on: Any = None
     repeat: bool = False  # shown once already above: not expanded again
-    end_item: bool = False  # forward: nothing consumed it further (a finished serial or lot)
+    end_item: bool = False  # a leaf: forward nothing consumed it (finished goods), back no work order made it
     hold: LotHold | None = None
 
 
@@ -64,9 +64,9 @@ class Row:
 class Tree:
     rows: list[Row] = field(default_factory=list)
     work_orders: int = 0
-    end_items: int = 0
+    end_items: int = 0  # leaves: finished serials or lots forward, bought-in component lots back
     truncated: bool = False
-    depth: int = 0
+    depth: int = 0  # levels of work orders
 
 
 @dataclass
@@ -219,7 +219,7 @@ def _walk_backward(seeds: set[Node]) -> _Walk:
 
 def _flatten(walk: _Walk, root: Node, *, forward: bool) -> Tree:
     """Depth-first rows under one root; each node and work order expanded once (a repeat is marked)."""
-    tree = Tree(truncated=walk.truncated, depth=walk.depth)
+    tree = Tree(truncated=walk.truncated)
     expanded: set[Any] = set()
 
     def add(row: Row) -> None:
@@ -246,6 +246,7 @@ def _flatten(walk: _Walk, root: Node, *, forward: bool) -> Tree:
                 continue
             expanded.add(("wo", wo_id))
             tree.work_orders += 1
+            tree.depth = max(tree.depth, depth // 2 + 1)
             pushes = []
             for item in walk.wo_items.get(wo_id, ()):
                 if forward:
@@ -266,7 +267,7 @@ def _flatten(walk: _Walk, root: Node, *, forward: bool) -> Tree:
             children = walk.children.get(node, ())
             row = Row(depth=depth, kind="item", label=node[1], part_id=node[0], quantity=quantity,
                       supplier_id=supplier_id, is_serial=is_serial, repeat=repeat and bool(children),
-                      end_item=forward and not children)
+                      end_item=not children)
             if row.end_item and not repeat:
                 tree.end_items += 1
             add(row)
@@ -285,8 +286,10 @@ def _flatten(walk: _Walk, root: Node, *, forward: bool) -> Tree:
 def _seed_parts(query: str) -> tuple[set[int | None], set[Node]]:
     """The parts the string is a lot of, found in the genealogy (component) and the outputs that
     carry it as a serial or lot (the backward seeds)."""
-    component_parts = set(WorkOrderComponent.objects.filter(lot=query).values_list("part_id", flat=True).distinct())
-    made = set(WorkOrderOutput.objects.filter(Q(serial=query) | Q(lot=query))
+    # order_by(): without it the models' default ordering joins into DISTINCT (a row per work order)
+    component_parts = set(WorkOrderComponent.objects.filter(lot=query).order_by()
+                          .values_list("part_id", flat=True).distinct())
+    made = set(WorkOrderOutput.objects.filter(Q(serial=query) | Q(lot=query)).order_by()
                .values_list("work_order__part_id", flat=True).distinct())
     return component_parts | made, {(p, query) for p in made}
 

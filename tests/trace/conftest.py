@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from suppliers.audit import Actor
 from suppliers.models import Part
 from tests.conftest import make_user
+from tests.erp.conftest import erp, erp_key, erp_reader  # noqa: F401 - the ERP's API clients
 
 MES = Actor.system("mes")
 

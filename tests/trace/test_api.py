@@ -10,7 +10,7 @@ import pytest
 
 from suppliers.production.services import lot_hold_place, lot_hold_release
 from tests.conftest import login
-from tests.erp.conftest import erp, erp_key, erp_reader, key_client  # noqa: F401 - fixtures
+from tests.erp.conftest import key_client
 
 
 @pytest.fixture

@@ -32,7 +32,8 @@ def test_a_component_lot_traces_to_its_asn_po_receipt_and_forward_to_every_finis
     assert orders(m.forward) == ["WO-1", "WO-2", "WO-3", "WO-4"]
     assert items(m.forward) == ["SUB-L1", "FG-0001", "FG-0002", "SUB-L2", "FG-0003"]
     assert {r.label for r in m.forward.rows if r.end_item} == {"FG-0001", "FG-0002", "FG-0003"}
-    assert m.forward.end_items == 3 and m.forward.work_orders == 4 and not m.forward.truncated
+    assert m.forward.end_items == 3 and m.forward.work_orders == 4 and m.forward.depth == 2
+    assert not m.forward.truncated
     depth = {r.label: r.depth for r in m.forward.rows}
     assert depth["WO-1"] < depth["SUB-L1"] < depth["WO-2"] < depth["FG-0001"]
     assert not m.backward.rows  # a purchased lot is made by no work order
@@ -46,6 +47,7 @@ def test_a_finished_serial_traces_back_to_its_component_lots_and_their_suppliers
     assert items(back) == ["SUB-L1", "LOT-ALPHA-A", "LOT-BRAVO-A"]
     suppliers = {r.label: r.supplier.code for r in back.rows if r.supplier}
     assert suppliers == {"LOT-ALPHA-A": "ALPHA", "LOT-BRAVO-A": "BRAVO"}
+    assert back.end_items == 2 and back.work_orders == 2 and back.depth == 2
     # a sibling serial of the same work order is not in FG-0001's tree
     assert "FG-0002" not in items(back)
 
