@@ -4,6 +4,8 @@ selector taking ``request.supplier``: another supplier's lot is a 404."""
 
 from __future__ import annotations
 
+import math
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,12 +21,27 @@ def _week_label(monday) -> str:
     return f"{monday:%m/%d}"
 
 
+def _nice_top(values) -> float:
+    """The y axis top: the next 1, 2, 2.5 or 5 × 10ⁿ above the highest value (quarters read well)."""
+    high = max([float(v) for v in values if v is not None] + [0.0])
+    if high <= 0:
+        return 1000.0
+    mag = 10 ** math.floor(math.log10(high))
+    return next(k * mag for k in (1, 2, 2.5, 5, 10) if high <= k * mag)
+
+
+def _compact(value: float) -> str:
+    return f"{value / 1000:g}k" if value >= 1000 else f"{value:g}"
+
+
 def _chart(trend: selectors.PartTrend, *, key: str, name: str, values, top, unit: str, digits: int):
     weeks = [w.week for w in trend.weeks]
+    top = top if top is not None else _nice_top(values)
     labels = [[f"{_week_label(w.week)}: {v:,.{digits}f}{unit}" if v is not None else ""
                for w, v in zip(trend.weeks, values)]]
     chart = charts.trend(weeks, [(key, name, values, [])], top=top, labels=labels, height=220)
     chart.x_labels = [(x, _week_label(m)) for (x, _label), m in zip(chart.x_labels, weeks)]
+    chart.y_ticks = [(y, _compact(top * i / 4)) for i, (y, _label) in enumerate(chart.y_ticks)]
     return chart
 
 
