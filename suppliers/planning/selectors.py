@@ -5,6 +5,7 @@ supplier and reads only its parts."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -335,36 +336,49 @@ def inventory_for(
 ) -> Inventory:
     """The buyer's stock of the supplier's parts, per plant, with consumption and days of cover.
 
-    Five queries whatever the number of parts: the supplier parts; the latest stock row per part
-    and plant on or before ``today`` (a ROW_NUMBER window); consumption summed per part, plant and
-    week over the 13 full weeks before this week's Monday; the supplier's min/max levels; the
-    plants. Another supplier's levels never count: they hang on its own supplier parts.
+    Four queries whatever the number of parts: the plants; the supplier parts, each with its latest
+    stock row per plant on or before ``today`` (a correlated subquery per plant, newest day first:
+    one index probe each, however many days were posted); consumption summed per part, plant and
+    week over the 13 full weeks before this week's Monday; the supplier's min/max levels. Another
+    supplier's levels never count: they hang on its own supplier parts.
 
     Days of cover = (on hand − blocked) / average daily consumption of the last 4 full weeks.
     """
-    from django.db.models import Exists, Window
-    from django.db.models.functions import RowNumber
+    from django.db.models import CharField, Exists, JSONField
+    from django.db.models.functions import Cast, JSONObject
 
     from suppliers.selectors import supplier_parts_for
 
     today = today or timezone.localdate()
     this_monday = monday_of(today)
     weeks = [this_monday - timedelta(weeks=TREND_WEEKS - i) for i in range(TREND_WEEKS)]
+    all_plants = Plant.objects.in_bulk()  # the buyer's sites: a handful
+
+    def latest_stock(plant_id: int) -> Subquery:
+        # one probe of the (part, plant, day) index per part and plant, however long the history
+        newest = (StockLevel.objects.filter(part_id=OuterRef("part_id"), plant_id=plant_id, day__lte=today)
+                  .order_by("-day")
+                  .values(row=JSONObject(day=Cast("day", CharField()), on_hand=Cast("quantity", CharField()),
+                                         blocked=Cast("blocked", CharField())))[:1])
+        return Subquery(newest, output_field=JSONField())
+
     parts = supplier_parts_for(supplier=supplier, search=search)
     if vendor_managed_only:
         parts = parts.filter(Exists(VendorManagedLevel.objects.filter(supplier_part=OuterRef("pk"))))
-    supplier_parts = list(parts)
+    supplier_parts = list(parts.annotate(**{f"stock_at_{pk}": latest_stock(pk) for pk in all_plants}))
     if not supplier_parts:
         return Inventory([], weeks, today, [])
     part_ids = [sp.part_id for sp in supplier_parts]
 
-    stock = {
-        (part_id, plant_id): (day, quantity, blocked)
-        for part_id, plant_id, day, quantity, blocked in StockLevel.objects
-        .filter(part_id__in=part_ids, day__lte=today)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("part_id"), F("plant_id")], order_by=F("day").desc()))
-        .filter(rank=1).values_list("part_id", "plant_id", "day", "quantity", "blocked")
-    }
+    stock = {}
+    for sp in supplier_parts:
+        for plant_id in all_plants:
+            row = getattr(sp, f"stock_at_{plant_id}")
+            if isinstance(row, str):
+                row = json.loads(row)
+            if row:
+                stock[(sp.part_id, plant_id)] = (date.fromisoformat(row["day"]), Decimal(row["on_hand"]),
+                                                 Decimal(row["blocked"]))
     consumed: dict[tuple[int, int], dict[date, Decimal]] = defaultdict(dict)
     for part_id, plant_id, week, quantity in (
         Consumption.objects.filter(part_id__in=part_ids, week__gte=this_monday - timedelta(weeks=LONG_WEEKS),
@@ -382,7 +396,7 @@ def inventory_for(
     pairs: dict[int, set[int]] = defaultdict(set)
     for part_id, plant_id in (*stock, *consumed, *levels):
         pairs[part_id].add(plant_id)
-    plants = Plant.objects.in_bulk({plant_id for ids in pairs.values() for plant_id in ids})
+    plants = all_plants
 
     recent = this_monday - timedelta(weeks=RECENT_WEEKS)
     rows = []

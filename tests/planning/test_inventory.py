@@ -233,17 +233,17 @@ def make_parts(tenant, plants, n: int) -> None:
 @pytest.mark.parametrize("n", [5, 50])
 def test_queries_do_not_grow_with_parts(n, tenant_a, plants, django_assert_max_num_queries, django_assert_num_queries):
     make_parts(tenant_a, plants, n)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         data = inventory_for(supplier=tenant_a.supplier, today=TODAY)
     assert len(data.rows) == 2 * n + 1  # and the fixture's part, nothing reported
     client = login(tenant_a.member)
     client.get(reverse("inventory:list"))  # the session's first look-ups
-    # session, user, membership, then the selector's five
-    with django_assert_max_num_queries(8):
+    # session, user, membership, then the selector's four
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("inventory:list"), {"page": 2 if n == 50 else 1}).status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         assert len(b"".join(client.get(reverse("inventory:export")).streaming_content).splitlines()) == 2 * n + 2
-    with django_assert_max_num_queries(20):  # every panel; the inventory one costs the same five
+    with django_assert_max_num_queries(20):  # every panel; the inventory one costs the same four
         assert client.get(reverse("portal:home")).status_code == 200
 
 
