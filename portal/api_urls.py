@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from suppliers import apis
 from suppliers.erp import apis as erp
 from suppliers.erp.problems import not_found
+from suppliers.planning import apis as planning
 from suppliers.production import apis as production
 
 urlpatterns = [
@@ -31,5 +32,6 @@ urlpatterns = [
     path("work-orders/", production.WorkOrderApi.as_view(), name="api-work-orders"),
     path("genealogy/", production.GenealogyApi.as_view(), name="api-genealogy"),
     path("lot-holds/", production.LotHoldApi.as_view(), name="api-lot-holds"),
+    path("vendor-managed-levels/", planning.VendorManagedLevelsApi.as_view(), name="api-vendor-managed-levels"),
     re_path(r"^[\s\S]*$", not_found),  # not ".*": an address with a newline in it gets a problem document too
 ]
