@@ -29,6 +29,7 @@ from suppliers.planning.models import (
     PartForecast,
     ReplenishmentPolicy,
     ReplenishmentProposal,
+    VendorManagedLevel,
 )
 
 AnyActor = Actor | AbstractBaseUser | None
@@ -538,3 +539,67 @@ def simulation_series(*, today: date | None = None, replay_weeks: int = 52) -> l
         out.append(Series(key=f"{parts[h.part_id].buyer_part_number}@{plants[h.plant_id].code}", demand=h.values,
                           params=parameters_for(pol, sources[0]), replay_weeks=replay_weeks))
     return out
+
+
+# --- vendor-managed levels ----------------------------------------------------------------------------
+
+MAX_LEVELS = 1000
+
+
+@transaction.atomic
+def vendor_managed_levels_post(*, entries: Iterable[dict[str, Any]], actor: AnyActor) -> dict[str, int]:
+    """Set (or, with ``remove``, delete) min/max levels by supplier code, part number and plant code,
+    all or nothing. Each level changed is audited under its supplier."""
+    from suppliers.models import SupplierPart
+
+    entries = list(entries)
+    if len(entries) > MAX_LEVELS:
+        raise DomainError(f"At most {MAX_LEVELS} entries per request.")
+    keys = {(str(e["supplier"]), str(e["part"])) for e in entries}
+    supplier_parts = {
+        (sp.supplier.code, sp.part.buyer_part_number): sp
+        for sp in SupplierPart.objects.select_related("supplier", "part").filter(
+            supplier__code__in={k[0] for k in keys}, part__buyer_part_number__in={k[1] for k in keys})
+    }
+    plants = {p.code: p for p in Plant.objects.filter(code__in={str(e["plant"]) for e in entries})}
+    counts = Counter()
+    seen = set()
+    for e in entries:
+        key = (str(e["supplier"]), str(e["part"]))
+        sp = supplier_parts.get(key)
+        if sp is None:
+            raise DomainError(f"Supplier {key[0]!r} does not supply part {key[1]!r}.")
+        plant = plants.get(str(e["plant"]))
+        if plant is None:
+            raise DomainError(f"Unknown plant {e['plant']!r}.")
+        if (sp.pk, plant.pk) in seen:
+            raise DomainError(f"Part {key[1]!r} of {key[0]!r} at {plant.code!r} is listed twice.")
+        seen.add((sp.pk, plant.pk))
+        level = VendorManagedLevel.objects.select_for_update().filter(supplier_part=sp, plant=plant).first()
+        if e.get("remove"):
+            if level is not None:
+                event_record(actor=actor, verb="vendormanagedlevel.deleted", obj=level, payload={"via": "api"})
+                level.delete()
+                counts["removed"] += 1
+            continue
+        low, high = Decimal(str(e["min_quantity"])), Decimal(str(e["max_quantity"]))
+        if low < 0:
+            raise DomainError(f"{key[1]} at {plant.code}: the minimum cannot be negative.")
+        if low > high:
+            raise DomainError(f"{key[1]} at {plant.code}: the minimum cannot be more than the maximum.")
+        note = str(e.get("note") or "")[:200]
+        if level is None:
+            level = VendorManagedLevel.objects.create(supplier_part=sp, plant=plant, min_quantity=low,
+                                                      max_quantity=high, note=note)
+            verb = "created"
+        elif (level.min_quantity, level.max_quantity, level.note) != (low, high, note):
+            level.min_quantity, level.max_quantity, level.note = low, high, note
+            level.save()
+            verb = "changed"
+        else:
+            counts["unchanged"] += 1
+            continue
+        counts[verb] += 1
+        event_record(actor=actor, verb=f"vendormanagedlevel.{verb}", obj=level,
+                     payload={"min": str(low), "max": str(high), "via": "api"})
+    return {k: counts[k] for k in ("created", "changed", "unchanged", "removed")}
