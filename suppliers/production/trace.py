@@ -21,12 +21,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from suppliers.models import DespatchLot, DespatchSerial, GoodsReceiptLine, Part, Supplier
 from suppliers.production.models import (
     InspectionResult,
     LotHold,
+    WorkOrder,
     WorkOrderComponent,
     WorkOrderOutput,
 )
@@ -34,7 +36,8 @@ from suppliers.quality.models import QualityNotice
 
 MAX_DEPTH = 10
 MAX_NODES = 5000  # work orders per direction; beyond that the tree is cut and marked truncated
-MAX_ROWS = 5000  # rows shown per tree
+MAX_ROWS = 1000  # tree rows shown per direction (every finished item is still listed)
+FULL_ROWS = 20000  # rows shown when the whole tree is asked for
 
 Node = tuple[int | None, str]  # (part id or None when the MES did not say, lot or serial)
 
@@ -63,6 +66,9 @@ class Row:
 @dataclass
 class Tree:
     rows: list[Row] = field(default_factory=list)
+    cut: bool = False  # more rows than shown (the walk itself is whole unless ``truncated``)
+    leaves: dict[int | None, list[str]] = field(default_factory=lambda: defaultdict(list))
+    finished: list[tuple[Part | None, list[str], list[str]]] = field(default_factory=list)  # part, items, held
     work_orders: int = 0
     end_items: int = 0  # leaves: finished serials or lots forward, bought-in component lots back
     truncated: bool = False
@@ -107,19 +113,41 @@ class Trace:
         return bool(self.matches)
 
 
-def _by_part(nodes: set[Node], part_field: str, code_fields: tuple[str, ...]) -> Q:
+def _in(column: str, values: list) -> tuple[str, list]:
+    """``column = ANY(%s)`` with one array parameter on PostgreSQL (a level of thousands of lots
+    costs no per-value work in Django or the planner); ``IN (%s, ...)`` elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def _by_part(nodes: set[Node], part_column: str, code_columns: tuple[str, ...]) -> tuple[str, list]:
     """An OR with one term per part: (part = p AND code IN (...)), exact pairs without a
     tuple-IN (portable, and a BOM level has few distinct parts)."""
     lots: dict[int | None, set[str]] = defaultdict(set)
     for part_id, code in nodes:
         lots[part_id].add(code)
-    q = Q(pk__in=[])
-    for part_id, codes in lots.items():
-        code_q = Q()
-        for f in code_fields:
-            code_q |= Q(**{f"{f}__in": sorted(codes)})
-        q |= (code_q if part_id is None else Q(**{part_field: part_id}) & code_q)
-    return q
+    terms, params = [], []
+    for part_id, codes in sorted(lots.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
+        code_terms, code_params = [], []
+        for column in code_columns:
+            sql, p = _in(column, sorted(codes))
+            code_terms.append(sql)
+            code_params += p
+        code_sql = "(" + " OR ".join(code_terms) + ")"
+        if part_id is None:
+            terms.append(code_sql)
+            params += code_params
+        else:
+            terms.append(f"({part_column} = %s AND {code_sql})")
+            params += [part_id, *code_params]
+    return " OR ".join(terms), params
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @dataclass
@@ -133,15 +161,17 @@ class _Walk:
     depth: int = 0
 
 
-WO_FIELDS = ("work_order_id", "work_order__number", "work_order__part_id", "work_order__plant__code",
-             "work_order__completed_on")
+# The two hot queries of each level are plain SQL: tens of thousands of rows come back as tuples.
+_WO, _COMP, _OUT = WorkOrder._meta.db_table, WorkOrderComponent._meta.db_table, WorkOrderOutput._meta.db_table
+_PLANT = WorkOrder._meta.get_field("plant").related_model._meta.db_table
+_WO_COLUMNS = "w.id, w.number, w.part_id, pl.code, w.completed_on"
+_WO_JOIN = f"JOIN {_WO} w ON w.id = x.work_order_id JOIN {_PLANT} pl ON pl.id = w.plant_id"
 
 
-def _remember(walk: _Walk, row: dict[str, Any]) -> None:
-    walk.work_orders.setdefault(row["work_order_id"], {
-        "number": row["work_order__number"], "part_id": row["work_order__part_id"],
-        "plant": row["work_order__plant__code"], "completed_on": row["work_order__completed_on"],
-    })
+def _remember(walk: _Walk, wo: tuple) -> None:
+    wo_id, number, part_id, plant, completed_on = wo
+    walk.work_orders.setdefault(wo_id, {"number": number, "part_id": part_id, "plant": plant,
+                                        "completed_on": completed_on})
 
 
 def _walk_forward(seeds: set[Node]) -> _Walk:
@@ -151,28 +181,33 @@ def _walk_forward(seeds: set[Node]) -> _Walk:
     frontier = set(seeds)
     while frontier and walk.depth < MAX_DEPTH:
         seen |= frontier
+        where, params = _by_part(frontier, "x.part_id", ("x.lot",))
+        used = _rows(f"SELECT x.part_id, x.lot, x.quantity, {_WO_COLUMNS} FROM {_COMP} x {_WO_JOIN} WHERE {where}",
+                     params)
+        if not used:
+            frontier = set()
+            break
         walk.depth += 1
-        used = list(WorkOrderComponent.objects.filter(_by_part(frontier, "part_id", ("lot",)))
-                    .values("part_id", "lot", "quantity", *WO_FIELDS))
         new_orders = []
-        for row in used:
-            node = (row["part_id"], row["lot"])
-            key = node if node in frontier else (None, row["lot"])
-            walk.children[key].append((row["work_order_id"], row["quantity"]))
-            if row["work_order_id"] not in walk.work_orders:
-                _remember(walk, row)
-                new_orders.append(row["work_order_id"])
+        for part_id, lot, quantity, *wo in used:
+            key = (part_id, lot) if (part_id, lot) in frontier else (None, lot)
+            walk.children[key].append((wo[0], quantity))
+            if wo[0] not in walk.work_orders:
+                _remember(walk, wo)
+                new_orders.append(wo[0])
         if len(walk.work_orders) > MAX_NODES:
             walk.truncated = True
             break
         frontier = set()
         if not new_orders:
             break
-        for out in WorkOrderOutput.objects.filter(work_order_id__in=new_orders).values(
-                "work_order_id", "serial", "lot", "quantity").order_by("work_order_id", "serial", "lot"):
-            walk.wo_items[out["work_order_id"]].append(out)
-            part_id = walk.work_orders[out["work_order_id"]]["part_id"]
-            for code in (out["serial"], out["lot"]):
+        where, params = _in("work_order_id", new_orders)
+        for wo_id, serial, lot, quantity in _rows(
+                f"SELECT work_order_id, serial, lot, quantity FROM {_OUT} WHERE {where} "
+                "ORDER BY work_order_id, serial, lot", params):
+            walk.wo_items[wo_id].append({"serial": serial, "lot": lot, "quantity": quantity})
+            part_id = walk.work_orders[wo_id]["part_id"]
+            for code in (serial, lot):
                 if code and (part_id, code) not in seen:
                     frontier.add((part_id, code))
     else:
@@ -187,47 +222,52 @@ def _walk_backward(seeds: set[Node]) -> _Walk:
     frontier = set(seeds)
     while frontier and walk.depth < MAX_DEPTH:
         seen |= frontier
+        where, params = _by_part(frontier, "w.part_id", ("x.serial", "x.lot"))
+        made = _rows(f"SELECT x.serial, x.lot, x.quantity, {_WO_COLUMNS} FROM {_OUT} x {_WO_JOIN} WHERE {where}",
+                     params)
+        if not made:
+            frontier = set()
+            break
         walk.depth += 1
-        made = list(WorkOrderOutput.objects.filter(_by_part(frontier, "work_order__part_id", ("serial", "lot")))
-                    .values("serial", "lot", "quantity", *WO_FIELDS))
         new_orders = []
-        for row in made:
-            for code in (row["serial"], row["lot"]):
-                node = (row["work_order__part_id"], code)
-                key = node if node in frontier else (None, code)
+        for serial, lot, quantity, *wo in made:
+            for code in (serial, lot):
+                key = (wo[2], code) if (wo[2], code) in frontier else (None, code)
                 if code and key in frontier:
-                    walk.children[key].append((row["work_order_id"], row["quantity"]))
-            if row["work_order_id"] not in walk.work_orders:
-                _remember(walk, row)
-                new_orders.append(row["work_order_id"])
+                    walk.children[key].append((wo[0], quantity))
+            if wo[0] not in walk.work_orders:
+                _remember(walk, wo)
+                new_orders.append(wo[0])
         if len(walk.work_orders) > MAX_NODES:
             walk.truncated = True
             break
         frontier = set()
         if not new_orders:
             break
-        for comp in WorkOrderComponent.objects.filter(work_order_id__in=new_orders).values(
-                "work_order_id", "part_id", "lot", "supplier_id", "quantity").order_by("work_order_id", "part_id", "lot"):
-            walk.wo_items[comp["work_order_id"]].append(comp)
-            node = (comp["part_id"], comp["lot"])
-            if node not in seen:
-                frontier.add(node)
+        where, params = _in("work_order_id", new_orders)
+        for wo_id, part_id, lot, supplier_id, quantity in _rows(
+                f"SELECT work_order_id, part_id, lot, supplier_id, quantity FROM {_COMP} WHERE {where} "
+                "ORDER BY work_order_id, part_id, lot", params):
+            walk.wo_items[wo_id].append({"part_id": part_id, "lot": lot, "supplier_id": supplier_id,
+                                         "quantity": quantity})
+            if (part_id, lot) not in seen:
+                frontier.add((part_id, lot))
     else:
         walk.truncated = walk.truncated or bool(frontier)
     return walk
 
 
-def _flatten(walk: _Walk, root: Node, *, forward: bool) -> Tree:
+def _flatten(walk: _Walk, root: Node, *, forward: bool, max_rows: int = MAX_ROWS) -> Tree:
     """Depth-first rows under one root; each node and work order expanded once (a repeat is marked)."""
     tree = Tree(truncated=walk.truncated)
     expanded: set[Any] = set()
 
-    def add(row: Row) -> None:
-        # past MAX_ROWS the walk goes on (the counts stay whole) but no more rows are shown
-        if len(tree.rows) < MAX_ROWS:
-            tree.rows.append(row)
-        else:
-            tree.truncated = True
+    def room() -> bool:
+        # past max_rows the walk goes on (the counts and leaves stay whole) but no more rows are made
+        if len(tree.rows) < max_rows:
+            return True
+        tree.cut = True
+        return False
 
     def by_number(children: list[tuple[int, Decimal | None]]) -> list[tuple[int, Decimal | None]]:
         return sorted(set(children), key=lambda c: walk.work_orders[c[0]]["number"])
@@ -240,8 +280,10 @@ def _flatten(walk: _Walk, root: Node, *, forward: bool) -> Tree:
             wo_id, quantity = payload
             info = walk.work_orders[wo_id]
             repeat = ("wo", wo_id) in expanded
-            add(Row(depth=depth, kind="work_order", label=info["number"], pk=wo_id, part_id=info["part_id"],
-                    plant=info["plant"], completed_on=info["completed_on"], quantity=quantity, repeat=repeat))
+            if room():
+                tree.rows.append(Row(depth=depth, kind="work_order", label=info["number"], pk=wo_id,
+                                     part_id=info["part_id"], plant=info["plant"], completed_on=info["completed_on"],
+                                     quantity=quantity, repeat=repeat))
             if repeat:
                 continue
             expanded.add(("wo", wo_id))
@@ -265,12 +307,13 @@ def _flatten(walk: _Walk, root: Node, *, forward: bool) -> Tree:
         else:
             repeat = ("node", node) in expanded
             children = walk.children.get(node, ())
-            row = Row(depth=depth, kind="item", label=node[1], part_id=node[0], quantity=quantity,
-                      supplier_id=supplier_id, is_serial=is_serial, repeat=repeat and bool(children),
-                      end_item=not children)
-            if row.end_item and not repeat:
+            if not children and not repeat:
                 tree.end_items += 1
-            add(row)
+                tree.leaves[node[0]].append(node[1])
+            if room():
+                tree.rows.append(Row(depth=depth, kind="item", label=node[1], part_id=node[0], quantity=quantity,
+                                     supplier_id=supplier_id, is_serial=is_serial, repeat=repeat and bool(children),
+                                     end_item=not children))
             continue_children = not repeat
         if not continue_children:
             continue
@@ -294,7 +337,7 @@ def _seed_parts(query: str) -> tuple[set[int | None], set[Node]]:
     return component_parts | made, {(p, query) for p in made}
 
 
-def lot_trace(*, query: str) -> Trace:
+def lot_trace(*, query: str, max_rows: int = MAX_ROWS) -> Trace:
     """Everything about a lot or serial string, grouped by the part it is a lot of.
 
     A fixed number of queries for the origin (ASN lots and serials, receipts, notices,
@@ -356,9 +399,9 @@ def lot_trace(*, query: str) -> Trace:
     backward = _walk_backward(backward_seeds)
     for part_id, m in matches.items():
         if part_id is not None:
-            m.forward = _flatten(forward, (part_id, query), forward=True)
+            m.forward = _flatten(forward, (part_id, query), forward=True, max_rows=max_rows)
         if (part_id, query) in backward_seeds:
-            m.backward = _flatten(backward, (part_id, query), forward=False)
+            m.backward = _flatten(backward, (part_id, query), forward=False, max_rows=max_rows)
     _resolve(matches, query)
     return Trace(query=query, matches=sorted(matches.values(), key=lambda m: (
         m.part is None, m.part.buyer_part_number if m.part else "")))
@@ -372,15 +415,15 @@ def _add_supplier(m: Match, supplier: Supplier) -> None:
 def _resolve(matches: dict[int | None, Match], query: str) -> None:
     """Parts, suppliers and active holds of every row, three queries for the whole page."""
     rows = [r for m in matches.values() for t in (m.forward, m.backward) for r in t.rows]
-    part_ids = {r.part_id for r in rows if r.part_id} | {p for p, m in matches.items() if p and m.part is None}
+    trees = [t for m in matches.values() for t in (m.forward, m.backward)]
+    part_ids = ({r.part_id for r in rows if r.part_id} | {p for p, m in matches.items() if p and m.part is None}
+                | {p for t in trees for p in t.leaves if p})
     parts = Part.objects.in_bulk(sorted(part_ids)) if part_ids else {}
     supplier_ids = {r.supplier_id for r in rows if r.supplier_id}
     suppliers = Supplier.objects.in_bulk(sorted(supplier_ids)) if supplier_ids else {}
-    lots = {r.label for r in rows if r.kind == "item"} | {query}
-    holds: dict[Node, LotHold] = {}
-    for hold in LotHold.objects.filter(released_at__isnull=True, lot__in=sorted(lots)).select_related(
-            "placed_by", "supplier"):
-        holds[(hold.part_id, hold.lot)] = hold
+    # active holds are few (a hold is a quality incident): all of them, rather than an IN of every lot
+    holds: dict[Node, LotHold] = {(h.part_id, h.lot): h for h in LotHold.objects.filter(
+        released_at__isnull=True).select_related("placed_by", "supplier")}
     for part_id, m in matches.items():
         if m.part is None and part_id is not None:
             m.part = parts.get(part_id)
@@ -391,6 +434,9 @@ def _resolve(matches: dict[int | None, Match], query: str) -> None:
         r.supplier = suppliers.get(r.supplier_id) if r.supplier_id else None
         if r.kind == "item":
             r.hold = holds.get((r.part_id, r.label))
+    for t in trees:
+        t.finished = [(parts.get(p) if p else None, labels, [x for x in labels if (p, x) in holds])
+                      for p, labels in sorted(t.leaves.items(), key=lambda kv: kv[0] or 0)]
 
 
 def lot_holds(*, part: Part | None = None, lot: str = "", supplier: Supplier | None = None, state: str = "active",

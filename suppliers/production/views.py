@@ -17,7 +17,7 @@ from suppliers.errors import DomainError
 from suppliers.models import Part, Supplier
 from suppliers.production import services
 from suppliers.production.models import LotHold
-from suppliers.production.trace import lot_trace
+from suppliers.production.trace import FULL_ROWS, MAX_DEPTH, MAX_NODES, MAX_ROWS, lot_trace
 
 TRACE_PERMISSION = "production.view_lottrace"
 
@@ -35,7 +35,10 @@ def traceability_page(request: HttpRequest) -> TemplateResponse:
         **admin.site.each_context(request),
         "title": _("Lot traceability"),
         "query": query,
-        "trace": lot_trace(query=query) if query else None,
+        "trace": lot_trace(query=query, max_rows=FULL_ROWS if request.GET.get("full") else MAX_ROWS) if query else None,
+        "max_depth": MAX_DEPTH, "max_nodes": MAX_NODES,
+        # one prefix for every work-order link (thousands of rows: no reverse() per row)
+        "wo_base": reverse("admin:production_workorder_changelist"),
         "may_hold": request.user.has_perm("production.add_lothold"),
         "may_release": request.user.has_perm("production.change_lothold"),
     }

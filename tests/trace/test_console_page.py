@@ -22,6 +22,21 @@ def test_a_buyer_sees_origin_forward_tree_and_links_on_one_page(genealogy, buyer
         assert text in html, text
     assert reverse("admin:suppliers_despatchadvice_change", args=[alpha.asn.pk]) in html
     assert reverse("admin:suppliers_purchaseorder_change", args=[alpha.order.pk]) in html
+    finished = html[html.index('data-testid="trace-forward-finished"'):]
+    assert "FG-0001, FG-0002, FG-0003" in finished[:2000]
+
+
+def test_a_cut_tree_links_to_the_whole_tree(genealogy, buyer, monkeypatch):
+    from suppliers.production import views
+
+    monkeypatch.setattr(views, "MAX_ROWS", 2)
+    client = login(buyer)
+    html = client.get(URL, {"q": "LOT-ALPHA-A"}).content.decode()
+    assert 'data-testid="trace-forward-cut"' in html and "full=1" in html
+    assert 'data-testid="node-FG-0003"' not in html  # not in the rows shown, but listed as finished
+    assert "FG-0003" in html
+    whole = client.get(URL, {"q": "LOT-ALPHA-A", "full": "1"}).content.decode()
+    assert 'data-testid="node-FG-0003"' in whole and 'data-testid="trace-forward-cut"' not in whole
 
 
 def test_a_finished_serial_shows_its_component_lots(genealogy, buyer):

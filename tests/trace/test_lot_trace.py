@@ -132,3 +132,11 @@ def test_quality_notices_inspections_and_holds_are_on_the_match(genealogy, buyer
 @pytest.mark.parametrize("query", ["", "   ", "NOTHING-HERE"])
 def test_nothing_found(db, query):
     assert lot_trace(query=query).matches == []
+
+
+def test_a_long_tree_is_cut_for_display_but_every_finished_item_is_listed(genealogy):
+    m = lot_trace(query="LOT-ALPHA-A", max_rows=3).matches[0]
+    assert len(m.forward.rows) == 3 and m.forward.cut and not m.forward.truncated
+    assert m.forward.work_orders == 4 and m.forward.end_items == 3
+    assert [(p.buyer_part_number, items, held) for p, items, held in m.forward.finished] == [
+        ("FG-1", ["FG-0001", "FG-0002", "FG-0003"], [])]
