@@ -348,7 +348,8 @@ def lot_trace(*, query: str, max_rows: int = MAX_ROWS) -> Trace:
         return Trace(query="", matches=[])
     asn_lots = list(DespatchLot.objects.filter(lot=query).select_related(
         "line__part", "line__advice__supplier", "line__order_line__order").order_by("line__advice__ship_date", "id"))
-    asn_serials = list(DespatchSerial.objects.filter(Q(serial=query) | Q(lot=query)).select_related(
+    # a serial by its number (a lot's serials are not listed one by one: the lot's ASN line says it)
+    asn_serials = list(DespatchSerial.objects.filter(serial=query).select_related(
         "line__part", "line__advice__supplier", "line__order_line__order").order_by("line__advice__ship_date", "id"))
     receipts = list(GoodsReceiptLine.objects.filter(lot=query).select_related(
         "receipt__supplier", "receipt__plant", "receipt__advice", "part", "order_line__order")

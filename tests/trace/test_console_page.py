@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from suppliers.models import Event
@@ -166,3 +167,21 @@ def test_the_page_queries_do_not_grow_with_the_tree(tenant_a, buyer, django_asse
         counts[query] = len(ctx)
     # 2 x 3 = 6 work orders and serials against 40 x 3 = 120: the same queries
     assert counts["N-LOT"] == counts["M-LOT"] and counts["N-FG0-1"] == counts["M-FG39-1"], counts
+
+
+@pytest.mark.parametrize("language,title,button", [("ja", "ロットトレーサビリティ", "ロットを品質保留にする"),
+                                                   ("zh-hans", "批次追溯", "冻结该批次")])
+def test_the_page_in_japanese_and_chinese(genealogy, buyer, language, title, button):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(buyer, backend="django.contrib.auth.backends.ModelBackend")
+    html = client.get(URL, {"q": "LOT-ALPHA-A"}).content.decode()
+    assert title in html and button in html
+    assert "Put the lot on quality hold" not in html and "Where it came from" not in html
+
+
+def test_a_serial_shipped_on_an_asn_is_found_by_its_number(genealogy, buyer):
+    alpha, _ = genealogy
+    html = login(buyer).get(URL, {"q": "SN-ALPHA-1"}).content.decode()
+    assert 'data-testid="trace-asns"' in html and "ASN-ALPHA-1" in html
