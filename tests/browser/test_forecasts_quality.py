@@ -104,7 +104,7 @@ def test_answer_a_quality_notice_through_d8_and_have_it_accepted(page, browser, 
     log_in(page, tenant_a.member.email)
     page.wait_for_url("**/")
     assert notice.number in page.get_by_test_id("panel-quality-due").inner_text()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Quality").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Quality", exact=True).click()
     assert notice.number in page.get_by_test_id("notices-table").inner_text()
     screenshot(page, "quality-list")
     page.get_by_role("link", name=notice.number).click()
