@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
@@ -61,3 +62,11 @@ def test_supplier_filters_vendor_managed_and_sees_a_part_below_min(page, live_se
     expect(row.locator("svg.spark polyline")).to_have_count(1)
     assert "vmi=1" in page.get_by_test_id("export-inventory").get_attribute("href")
     screenshot(page, "inventory-vendor-managed")
+
+    # the same page in Japanese: translated headings and status, the figures unchanged
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ja", "url": live_server.url}])
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("購買側の在庫")
+    expect(rows.first.locator(".badge")).to_have_text("最小在庫を下回る: すぐに補充")
+    expect(rows.first.get_by_test_id("cover")).to_contain_text("14")
+    screenshot(page, "inventory-vendor-managed-ja")
