@@ -6,6 +6,11 @@ Deterministic per part, plant and day, and done once a week: running it again in
 changes nothing (no new rows, runs or events); a week later it adds that week and runs again.
 Policies and terms already there are left as the buyer set them.
 
+A few passives are vendor-managed (min and max in weeks of their usual demand, VENDOR_MANAGED):
+their supplier sees parts below min, within and above max on its Inventory page. Their
+replenishment policies are switched off when the level is first made, so the buyer does not order
+what the supplier replenishes.
+
 The demo's replenishment run evaluates the parts that wait for approval only, so the approval
 queue is filled and the demo's own order history is left as it is; autonomous parts are ordered
 by the next real run (daily by Celery beat, or "Run replenishment now" in the console).
@@ -22,7 +27,12 @@ from decimal import Decimal
 from suppliers.audit import Actor
 from suppliers.models import Part, Plant, SupplierPart
 from suppliers.planning import selectors, services
-from suppliers.planning.models import ForecastRun, ReplenishmentPolicy, SupplyTerms
+from suppliers.planning.models import (
+    ForecastRun,
+    ReplenishmentPolicy,
+    SupplyTerms,
+    VendorManagedLevel,
+)
 from suppliers.planning.selectors import monday_of
 from suppliers.production.models import Consumption
 from suppliers.production.services import consumption_post, stock_levels_post
@@ -138,6 +148,7 @@ def load(*, today: date, actor: Actor | None = None, write: Callable[[str], None
     if stock:
         stock_levels_post(entries=stock, actor=actor)
     _terms_and_policies(parts, plants)
+    _vendor_managed_levels(parts, plants)
     out = {"series": series, "consumption_days": len(entries)}
     if run and series:
         forecast = services.forecast_run(actor=actor, today=today)
@@ -164,3 +175,25 @@ def _terms_and_policies(parts: dict[str, Part], plants: dict[str, Plant]) -> Non
                 ReplenishmentPolicy.objects.get_or_create(part=part, plant=plants[code], defaults={
                     "autonomous": autonomous, "service_level": service, "quantity_rule": rule,
                     "cover_weeks": Decimal(cover)})
+
+
+# part → (min, max) in weeks of its usual weekly demand; with STOCK_WEEKS the statuses differ
+VENDOR_MANAGED = {"R-0402-10K": (2, 8), "C-0402-100N": (1, 4), "C-0805-10U": (2, 8), "FB-0402-600R": (2, 8)}
+
+
+def _vendor_managed_levels(parts: dict[str, Part], plants: dict[str, Plant]) -> None:
+    for number, (low, high) in VENDOR_MANAGED.items():
+        part = parts.get(number)
+        if part is None:
+            continue
+        _kind, level, _p, plant_codes = PROFILES[number]
+        for sp in SupplierPart.objects.filter(part=part):
+            for code in plant_codes:
+                if code not in plants:
+                    continue
+                _level, created = VendorManagedLevel.objects.get_or_create(
+                    supplier_part=sp, plant=plants[code],
+                    defaults={"min_quantity": Decimal(round(level * low)), "max_quantity": Decimal(round(level * high)),
+                              "note": "Demo: vendor-managed"})
+                if created:
+                    ReplenishmentPolicy.objects.filter(part=part, plant=plants[code]).update(is_active=False)

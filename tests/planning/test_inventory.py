@@ -303,3 +303,23 @@ def test_supplier_users_reach_no_level_console_page(tenant_a):
 def test_today_is_used_when_not_given(tenant_a, plants):
     post_stock(tenant_a.supplier_part.part, plants[0], 10, day=date.today())
     assert by_plant(inventory_for(supplier=tenant_a.supplier).rows)["PLT1"].on_hand == 10
+
+
+def test_the_demo_has_vendor_managed_parts_in_every_state(db):
+    from suppliers.audit import Actor
+    from suppliers.management.commands.demo import Command
+    from suppliers.models import SupplierPart
+    from suppliers.planning import demo
+    from suppliers.planning.models import ReplenishmentPolicy
+
+    command = Command()
+    command._plants()
+    command._parts(command._suppliers(Actor.system("demo")))
+    demo.load(today=TODAY, run=False)
+    supplier = SupplierPart.objects.get(part__buyer_part_number="R-0402-10K").supplier
+    rows = inventory_for(supplier=supplier, today=TODAY, vendor_managed_only=True).rows
+    assert {r.status for r in rows} == {BELOW, WITHIN, ABOVE}
+    assert not ReplenishmentPolicy.objects.filter(part__buyer_part_number__in=demo.VENDOR_MANAGED, is_active=True)
+    assert ReplenishmentPolicy.objects.filter(is_active=True).exists()
+    demo.load(today=TODAY, run=False)  # again: nothing new
+    assert VendorManagedLevel.objects.count() == len(rows)
