@@ -65,21 +65,24 @@ def archive_path_of(interchange: Interchange) -> Path:
 def _record_archived(
     *, partner: TradingPartner | None, channel: str, archived: Path, filename: str,
     as2_message_id: str = "", parent: Interchange | None = None, paths: HubPaths | None = None,
-    sha256: tuple[str, int] | None = None,
+    sha256: tuple[str, int] | None = None, record_as: Path | None = None, queue: bool = True,
 ) -> Interchange:
-    # ``paths`` and ``sha256`` (digest, size) spare a busy receiver a query and a second read
+    # ``paths`` and ``sha256`` (digest, size) spare a busy receiver a query and a second read.
+    # ``record_as``: where the file will be once the caller has moved it (it is read at
+    # ``archived`` now); such a caller queues the processing itself after the move (``queue=False``).
     digest, size = sha256 or sha256_of(archived)
     with transaction.atomic():
         interchange = Interchange.objects.create(
             direction=Interchange.Direction.IN, channel=channel, partner=partner, state=State.ARCHIVED,
-            size=size, sha256=digest, archive_path=_relative(archived, paths), filename=filename[:255],
+            size=size, sha256=digest, archive_path=_relative(record_as or archived, paths), filename=filename[:255],
             as2_message_id=as2_message_id, parent=parent,
             standard=partner.standard if partner else "",
         )
         event_record(actor=_actor(partner), verb="interchange.received", obj=interchange,
                      supplier=partner.supplier if partner else None,
                      payload={"channel": channel, "size": size, "sha256": digest, "file": filename})
-        _queue_processing(interchange)
+        if queue:
+            _queue_processing(interchange)
     return interchange
 
 
@@ -107,18 +110,22 @@ def interchange_receive_file(*, source: Path, partner: TradingPartner | None, ch
     """Claim a dropped file by renaming it into the archive, then record it.
 
     The rename is atomic: of several pollers only one gets the file (the others get None). A
-    crash after the rename and before the record commits leaves the file under the archive's
-    ``.claimed`` folder, which :func:`recover_claimed` records on the next pass.
+    crash after the rename and before the file reaches its place in the archive leaves it under
+    the archive's ``.claimed`` folder, which :func:`recover_claimed` finishes on a later pass.
+
+    The record names the file's final place from the start, and processing is queued only once
+    the file is there: a worker quick enough to start before the move would otherwise read the
+    ``.claimed`` path and find the file gone (found by bench/bench_pipeline.py with 2 workers).
     """
     target = _archive_target(partner, source.name, channel=channel)
     staging = target.parent.parent.parent.parent / ".claimed" / target.name
     if not claim(source, staging):
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
-    interchange = _record_archived(partner=partner, channel=channel, archived=staging, filename=source.name)
+    interchange = _record_archived(partner=partner, channel=channel, archived=staging, filename=source.name,
+                                   record_as=target, queue=False)
     staging.replace(target)
-    Interchange.objects.filter(pk=interchange.pk).update(archive_path=_relative(target))
-    interchange.archive_path = _relative(target)
+    _queue_processing(interchange)
     return interchange
 
 
@@ -141,16 +148,26 @@ def recover_claimed(*, archive_root: Path, partner: TradingPartner | None, chann
                 continue
         except FileNotFoundError:
             continue  # its poller finished it meanwhile
-        rel = _relative(staged)
-        existing = Interchange.objects.filter(archive_path=rel).first()
+        # recorded already (the poller died between the record and the move): the record names
+        # the file's final place, or (records made before that was so) its ``.claimed`` path;
+        # claimed names are unique (time and a random part)
+        existing = Interchange.objects.filter(direction=Interchange.Direction.IN,
+                                              archive_path__endswith=f"/{staged.name}").first()
         now = datetime.now(dt_timezone.utc)
         target = archive_root / now.strftime("%Y/%m/%d") / staged.name
+        if existing is not None and ".claimed" not in Path(existing.archive_path).parts:
+            target = archive_path_of(existing)
         target.parent.mkdir(parents=True, exist_ok=True)
         if existing is None:
             original = staged.name.split("-", 2)[-1]
-            existing = _record_archived(partner=partner, channel=channel, archived=staged, filename=original)
-        staged.replace(target)
-        Interchange.objects.filter(pk=existing.pk).update(archive_path=_relative(target))
+            recorded = _record_archived(partner=partner, channel=channel, archived=staged, filename=original,
+                                        record_as=target, queue=False)
+            staged.replace(target)
+            _queue_processing(recorded)
+        else:
+            # its processing was queued already, or resume_stalled queues it
+            staged.replace(target)
+            Interchange.objects.filter(pk=existing.pk).update(archive_path=_relative(target))
         done += 1
     return done
 
