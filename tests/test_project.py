@@ -63,7 +63,7 @@ def test_demo_data_is_idempotent(db, capsys):
 
     call_command("demo", today="2026-11-15")
     counts = [m.objects.count() for m in (Supplier, Part, PurchaseOrder, DespatchAdvice, GoodsReceipt, Event)]
-    assert counts[0] == 3 and counts[1] == 30
+    assert counts[0] == 3 and counts[1] == 32  # 30 bought-in parts, a board and a unit built from them
     assert 60 <= counts[2] <= 72 and counts[3] > 40 and counts[4] > 40
     call_command("demo", today="2026-11-15")
     assert [m.objects.count() for m in (Supplier, Part, PurchaseOrder, DespatchAdvice, GoodsReceipt, Event)] == counts
@@ -71,6 +71,15 @@ def test_demo_data_is_idempotent(db, capsys):
     oldest = PurchaseOrder.objects.order_by("order_date").first().order_date
     assert oldest.isoformat() < "2025-12-31"
     assert "sakura@supplier.example" in capsys.readouterr().out
+    # the genealogy over the received lots: a board lot traced forward to its finished units
+    from suppliers.production.models import WorkOrder
+    from suppliers.production.trace import lot_trace
+
+    board = WorkOrder.objects.filter(number__startswith="WO-DEMO-", number__endswith="-A").first()
+    assert board is not None
+    component = board.components.first()
+    match = next(m for m in lot_trace(query=component.lot).matches if m.part == component.part)
+    assert match.forward.end_items >= 10 and match.receipts
 
 
 def test_demo_logins_work(db):

@@ -106,6 +106,10 @@ class Command(BaseCommand):
         # Scorecards of the orders, shipments, receipts and invoices above (suppliers/scorecards/demo.py).
         scorecard_demo.compute(today=today, write=self.stdout.write, created=created)
         self._planning(today)
+        # Work orders built from the received lots, for lot traceability (suppliers/production/demo.py).
+        from suppliers.production import demo as production_demo
+
+        production_demo.load(write=self.stdout.write)
         self.stdout.write("Logins (password %s):" % DEMO_PASSWORD)
         self.stdout.write("  buyer console:  buyer@tsunagi.example   (also quality@, edi@, admin@tsunagi.example)")
         for code, name, *_rest, email in SUPPLIERS:
