@@ -47,6 +47,18 @@ def _celery_eager(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A page requested in Japanese or Chinese leaves that language active in the thread (the
+    locale middleware activates it and nothing deactivates it): the next test's service errors
+    would come out in Chinese. Each test starts in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_log_context():
     """Outside requests and tasks (which clear it themselves) the log context lives on; one
     test's interchange must not appear in the next test's log lines."""
