@@ -54,7 +54,7 @@ def quality_notice_get(*, supplier: Supplier, pk: Any) -> QualityNotice:
         Prefetch("answers", queryset=StepAnswer.objects.order_by("submitted_at", "id")),
     )
     qs = (QualityNotice.objects.filter(supplier=supplier)
-          .select_related("part", "defect_code", "advice", "receipt", "order", "supplier")
+          .select_related("part", "defect_code", "advice", "receipt", "order", "supplier", "automatic")
           .prefetch_related(Prefetch("steps", queryset=steps),
                             Prefetch("attachments", queryset=NoticeAttachment.objects.select_related("step"))))
     return get_object_or_404(qs, pk=pk)

@@ -158,3 +158,14 @@ def test_the_dashboard_lists_lots_over_the_threshold_of_its_own_supplier(tenant_
     [auto] = automatic(tenant_a.supplier)
     assert "LOT-ALPHA-A" in panel and auto.notice.number in panel and "30,000 ppm over 10,000 ppm" in panel
     assert "LOT-BRAVO-A" not in panel
+
+
+def test_the_automatic_notice_links_back_to_its_lot(tenant_a, raise_notice):
+    threshold(limit=10000)
+    post(tenant_a, "A1", inspected=100, defects={"SOLDER": 3})
+    [auto] = automatic(tenant_a.supplier)
+    page = login(tenant_a.member).get(reverse("quality:detail", args=[auto.notice.pk])).content.decode()
+    assert 'data-testid="notice-automatic"' in page and lot_url(tenant_a, "LOT-ALPHA-A") in page
+    manual = raise_notice(tenant_a)  # an engineer's own notice says nothing of the kind
+    page = login(tenant_a.member).get(reverse("quality:detail", args=[manual.pk])).content.decode()
+    assert 'data-testid="notice-automatic"' not in page and 'data-testid="notice-lot"' not in page
