@@ -145,6 +145,8 @@ def inspection_result_post(*, data: dict[str, Any], actor: AnyActor) -> Posted:
         raise DomainError("quantity_inspected must be more than 0.")
     if passed < 0 or passed > inspected:
         raise DomainError("quantity_passed must be between 0 and quantity_inspected.")
+    if any(Decimal(str(d["quantity"])) <= 0 for d in defects):
+        raise DomainError("Each defect quantity must be more than 0; leave out codes that were not found.")
     codes = [str(d["code"]) for d in defects]
     if len(codes) != len(set(codes)):
         raise DomainError("Each defect code may appear once per result; add the quantities.")
@@ -198,6 +200,8 @@ def work_order_post(*, data: dict[str, Any], actor: AnyActor) -> Posted:
         if key in seen:
             raise DomainError(f"Component lot {c['lot']} of {part.buyer_part_number} is listed twice.")
         seen.add(key)
+        if Decimal(str(c["quantity"])) <= 0:
+            raise DomainError(f"Component lot {c['lot']} of {part.buyer_part_number}: the quantity must be more than 0.")
         supplier = look.supplier(c["supplier"]) if c.get("supplier") else _supplier_of_lot(part, c["lot"])
         components.append(WorkOrderComponent(work_order=order, part=part, lot=c["lot"], supplier=supplier,
                                              quantity=Decimal(str(c["quantity"]))))
@@ -206,8 +210,11 @@ def work_order_post(*, data: dict[str, Any], actor: AnyActor) -> Posted:
     for o in data.get("outputs") or []:
         if not o.get("serial") and not o.get("lot"):
             raise DomainError("Each output needs a serial number or a lot.")
+        quantity = Decimal(str(o["quantity"])) if o.get("quantity") is not None else Decimal(1)
+        if quantity <= 0:
+            raise DomainError(f"Output {o.get('serial') or o.get('lot')}: the quantity must be more than 0.")
         outputs.append(WorkOrderOutput(work_order=order, serial=o.get("serial") or "", lot=o.get("lot") or "",
-                                       quantity=Decimal(str(o.get("quantity") or 1))))
+                                       quantity=quantity))
     WorkOrderOutput.objects.bulk_create(outputs)
     event_record(actor=actor, verb="production.work_order_posted", obj=order,
                  payload={"components": len(components), "outputs": len(outputs), "created": created})

@@ -130,3 +130,24 @@ def test_master_data_upsert_by_code(erp, tenant_a):
     listed = erp.get("/api/v1/parts/", {"search": "NEW-PART"}).json()["results"]
     assert [p["number"] for p in listed] == ["NEW-PART-1"]
     assert Decimal(listed[0]["suppliers"][0]["price"]) == Decimal("0.4")
+
+
+def test_zero_quantities_are_refused_with_a_problem_not_a_server_error(erp, tenant_a):
+    from suppliers.production.models import WorkOrder
+
+    part = tenant_a.supplier_part.part.buyer_part_number
+    body = {"reference": "MES-0", "lot": "LOT-ALPHA-A", "part": part, "plant": "PLT1", "quantity_inspected": "20",
+            "defects": [{"code": "SHORT", "quantity": "0"}]}
+    response = erp.post("/api/v1/inspection-results/", body, format="json")
+    assert response.status_code == 422 and "defect quantity" in response.json()["detail"]
+    assert not InspectionResult.objects.exists()
+    for order in ({"components": [{"part": part, "lot": "LOT-ALPHA-A", "quantity": "0"}]},
+                  {"outputs": [{"serial": "FG-9", "quantity": "0"}]}):
+        response = erp.post("/api/v1/work-orders/", {"number": "WO-0", "plant": "PLT1", **order}, format="json")
+        assert response.status_code == 422, response.content
+        assert "more than 0" in response.json()["detail"]
+    assert not WorkOrder.objects.exists()
+    # an output without a quantity is one unit
+    response = erp.post("/api/v1/work-orders/", {"number": "WO-1", "plant": "PLT1", "outputs": [{"serial": "FG-1"}]},
+                        format="json")
+    assert response.status_code == 201 and Decimal(response.json()["outputs"][0]["quantity"]) == 1
