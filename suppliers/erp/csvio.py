@@ -100,8 +100,13 @@ def _read(text: str, required: list[str]) -> tuple[list[tuple[int, dict[str, str
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    # newline="": line ends are the csv module's to read (a lone CR is one, as in a file opened
+    # the way the csv documentation asks); a header the module cannot read is the sender's error
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise CsvError(f"unreadable CSV: {exc}") from None
     missing = [c for c in required if c not in header]
     if missing:
         raise CsvError(f"missing column(s): {', '.join(missing)}")
