@@ -182,8 +182,9 @@ def test_gunicorn_with_the_documented_settings_serves_health_and_redirects_to_ht
                 "GUNICORN_WORKERS": "2", "STATIC_ROOT": str(tmp_path / "static"), "READYZ_MIN_FREE_BYTES": "1",
                 "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "filesystem://"),
                 "TSUNAGI_VAR_DIR": str(tmp_path / "var")})
+    # about 35 s of CPU (whitenoise writes gzip and brotli copies of 42 MB of assets); minutes on a busy machine
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True,
-                   timeout=120)
+                   timeout=600)
     proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "portal.wsgi"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
