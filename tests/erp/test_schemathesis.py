@@ -5,6 +5,7 @@ No 5xx; status codes, content types and bodies as the schema says."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import schemathesis
@@ -18,7 +19,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-MAX_EXAMPLES = 6
+# generated requests per operation: 6 in the test suite, 100 in bench/soak_api.py
+MAX_EXAMPLES = int(os.environ.get("ERP_API_FUZZ_EXAMPLES", "6"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           negative_data_rejection]
 
