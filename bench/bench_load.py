@@ -15,6 +15,9 @@ forecast with 1-3 s of think time; 10 s of ramp-up are not counted, then LOAD_SE
     BENCH load_p50_all <ms> ms
     BENCH load_requests_per_second <n> req/s
     BENCH load_failures <n> requests         anything but a 200 with the page's own content
+    BENCH load_web_cpu_per_request <ms> ms   CPU of the gunicorn processes per request: the cost
+                                             that does not depend on what else the (shared)
+                                             machine is doing
 
 Exits 1 when a request failed or the p95 of any page is over 100 ms (the target of issue 9).
 
@@ -118,6 +121,20 @@ def make_plan(users: int) -> Path:
     return path
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of every process in a process group (gunicorn's arbiter and workers),
+    including their waited-for children (workers recycled by max_requests)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            ticks += sum(int(f) for f in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -162,18 +179,23 @@ def run(users: int, seconds: int, fresh: bool) -> int:
                "-u", str(users), "-r", str(max(1, users // ramp)), "-t", f"{seconds + ramp}s", "--reset-stats",
                "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
                "--loglevel", "WARNING", "--stop-timeout", "5"]
-        proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "LOAD_PLAN": str(plan)}, capture_output=True, text=True,
-                              check=False)
+        locust = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "LOAD_PLAN": str(plan)}, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        time.sleep(ramp)  # the statistics are reset after the ramp-up; so is the CPU count
+        cpu_before = group_cpu_seconds(web.pid)
+        stdout, stderr = locust.communicate()
+        web_cpu = group_cpu_seconds(web.pid) - cpu_before
+        proc = subprocess.CompletedProcess(cmd, locust.returncode, stdout, stderr)
         if proc.returncode not in (0, 1):  # 1: some requests failed, reported below
             sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
             return 2
     finally:
         os.killpg(web.pid, signal.SIGTERM)
         web.wait(timeout=30)
-    return report(prefix)
+    return report(prefix, web_cpu=web_cpu)
 
 
-def report(prefix: Path) -> int:
+def report(prefix: Path, *, web_cpu: float | None = None) -> int:
     with open(f"{prefix}_stats.csv") as fh:
         rows = {r["Name"]: r for r in csv.DictReader(fh)}
     total = rows["Aggregated"]
@@ -193,6 +215,8 @@ def report(prefix: Path) -> int:
     print(f"BENCH load_requests_per_second {float(total['Requests/s']):.1f} req/s")
     print(f"BENCH load_requests {int(total['Request Count'])} requests")
     print(f"BENCH load_failures {failures} requests")
+    if web_cpu is not None:
+        print(f"BENCH load_web_cpu_per_request {web_cpu * 1000 / max(int(total['Request Count']), 1):.1f} ms")
     failed_rows = Path(f"{prefix}_failures.csv")
     if failures and failed_rows.exists():
         sys.stderr.write(failed_rows.read_text()[:3000])
