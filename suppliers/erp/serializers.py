@@ -22,11 +22,15 @@ class StrictBooleanField(serializers.BooleanField):
 
 
 class StrictCharField(serializers.CharField):
-    """JSON strings only (DRF's CharField also turns 12 into "12"): the schema says string."""
+    """JSON strings only (DRF's CharField also turns 12 into "12"): the schema says string. The
+    schema's maxLength is the length sent: DRF would check it after trimming the whitespace, and
+    accept "\tPCE" for a 3-character unit (found by the API fuzz soak)."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
 
 
