@@ -136,9 +136,17 @@ def test_inbound_pipeline_on_the_broker(broker, transactional_db, hub, edifact_p
             assert waiting[prefix + "edi_inbound"] == 0
             assert "suppliers.scorecards.tasks.recompute_all[" not in logs  # never delivered to the inbound worker
 
-            # the worker's JSON log names interchange, partner and document
-            records = [json.loads(line) for line in logs.splitlines() if line.startswith("{")]
-            done = [r for r in records if r.get("logger") == "tsunagi.tasks" and r.get("state") == "processed"]
+            # the worker's JSON log names interchange, partner and document (the line is written after the
+            # task returns, so moments after the database says processed)
+            def finished() -> list[dict]:
+                text = (tmp_path / "worker.log").read_text(errors="replace")
+                records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+                return [r for r in records if r.get("logger") == "tsunagi.tasks" and r.get("state") == "processed"]
+
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and not {r["document"] for r in finished()} >= {*numbers, "ASN-BRK-X"}:
+                time.sleep(0.2)
+            done = finished()
             assert {r["document"] for r in done} >= {*numbers, "ASN-BRK-X"}
             assert {r["partner"] for r in done} == {"ALPHA-EDI", "BRAVO-X12"}
             assert all(isinstance(r["interchange_id"], int) for r in done)
