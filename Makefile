@@ -17,12 +17,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
+# Links in e-mails point at the port the server really listens on.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py demo
-	DEBUG=1 $(BIN)/python manage.py demo_forecasts
-	DEBUG=1 $(BIN)/python manage.py demo_quality
-	DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py devstack
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py demo
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py demo_forecasts
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py demo_quality
+	DEBUG=1 SITE_URL=$(SITE_URL) PORT=$(PORT) $(BIN)/python manage.py devstack
 
 # Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
 chromium:
