@@ -36,39 +36,13 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.database import admin_sql, cpu_seconds, server_url, setup_django, with_db  # noqa: E402
+
 DB_NAME = "tsunagi_bench_trace"
-
-
-def server_url() -> str:
-    return os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def with_db(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def admin_sql(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server_url(), autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
-    os.environ.setdefault("CACHE_URL", "locmemcache://")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
 
 
 GENERATE = """
@@ -164,15 +138,6 @@ def generate() -> dict[str, int]:
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
     return counts
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a local process (the PostgreSQL backend serving us)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:  # the database server is on another machine
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def median_cpu_ms(fn, runs: int, backend: int) -> float:
