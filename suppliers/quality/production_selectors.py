@@ -39,6 +39,22 @@ def yield_pct(passed: Decimal | None, inspected: Decimal | None) -> Decimal | No
     return (Decimal(passed or 0) * 100 / Decimal(inspected)).quantize(Decimal("0.01"))
 
 
+class Rates:
+    """Defect rate and yield from ``defects``, ``inspected`` and ``passed``, for every figure below."""
+
+    defects: Decimal
+    inspected: Decimal | None
+    passed: Decimal | None
+
+    @property
+    def rate_ppm(self) -> Decimal | None:
+        return ppm(self.defects, self.inspected)
+
+    @property
+    def yield_pct(self) -> Decimal | None:
+        return yield_pct(self.passed, self.inspected)
+
+
 @dataclass
 class StageFigures:
     stage: str
@@ -52,7 +68,7 @@ class StageFigures:
 
 
 @dataclass
-class Lot:
+class Lot(Rates):
     part_id: int
     part_number: str
     lot: str
@@ -67,14 +83,6 @@ class Lot:
     @property
     def defects(self) -> Decimal:
         return sum((q for _c, q in self.by_code), Decimal(0))
-
-    @property
-    def rate_ppm(self) -> Decimal | None:
-        return ppm(self.defects, self.inspected)
-
-    @property
-    def yield_pct(self) -> Decimal | None:
-        return yield_pct(self.passed, self.inspected)
 
     @property
     def codes(self) -> list[tuple[str, Decimal, Decimal | None]]:
@@ -184,23 +192,15 @@ def lot_thresholds(*, lot: Lot) -> list[ThresholdShown]:
 # --- 12-week trends ------------------------------------------------------------------------------
 
 @dataclass
-class Week:
+class Week(Rates):
     week: date
     inspected: Decimal | None = None
     passed: Decimal | None = None
     defects: Decimal = Decimal(0)
 
-    @property
-    def rate_ppm(self) -> Decimal | None:
-        return ppm(self.defects, self.inspected)
-
-    @property
-    def yield_pct(self) -> Decimal | None:
-        return yield_pct(self.passed, self.inspected)
-
 
 @dataclass
-class PartTrend:
+class PartTrend(Rates):
     part_id: int
     part_number: str
     weeks: list[Week]
@@ -216,14 +216,6 @@ class PartTrend:
     @property
     def passed(self) -> Decimal:
         return sum((w.passed or 0 for w in self.weeks), Decimal(0))
-
-    @property
-    def rate_ppm(self) -> Decimal | None:
-        return ppm(self.defects, self.inspected)
-
-    @property
-    def yield_pct(self) -> Decimal | None:
-        return yield_pct(self.passed, self.inspected)
 
 
 def trend_weeks(*, today: date | None = None, weeks: int = TREND_WEEKS) -> list[date]:
