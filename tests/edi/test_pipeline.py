@@ -208,14 +208,19 @@ def test_issued_order_goes_out_and_its_acknowledgement_is_reconciled(run, hub, e
     assert not Interchange.objects.filter(direction="out", acknowledges=contrl_in).exists()
 
 
-def test_erp_inbox_purchase_order_is_created_and_sent_to_the_edi_supplier(run, hub, edifact_partner, tenant_a):
-    doc = {
-        "type": "purchase_order", "id": "4500009999", "issued": "2026-02-01", "purpose": "original", "revision": 0,
-        "currency": "USD", "supplier": {"id": tenant_a.supplier.code}, "ship_to": {"id": tenant_a.order.ship_to.code},
+def erp_purchase_order(tenant, number: str, quantity: str) -> dict:
+    """A canonical purchase order as the ERP drops it into the inbox."""
+    return {
+        "type": "purchase_order", "id": number, "issued": "2026-02-01", "purpose": "original", "revision": 0,
+        "currency": "USD", "supplier": {"id": tenant.supplier.code}, "ship_to": {"id": tenant.order.ship_to.code},
         "sender": "ERP", "receiver": "TSUNAGI", "control_number": "1",
-        "lines": [{"line": "10", "buyer_part": tenant_a.supplier_part.part.buyer_part_number, "quantity": "250",
+        "lines": [{"line": "10", "buyer_part": tenant.supplier_part.part.buyer_part_number, "quantity": quantity,
                    "unit": "PCE", "price": "1.10", "delivery_date": "2026-03-01"}],
     }
+
+
+def test_erp_inbox_purchase_order_is_created_and_sent_to_the_edi_supplier(run, hub, edifact_partner, tenant_a):
+    doc = erp_purchase_order(tenant_a, "4500009999", "250")
     hub.erp_inbox.mkdir(parents=True, exist_ok=True)
     (hub.erp_inbox / "po-4500009999.json").write_text(json.dumps(doc))
     run()
@@ -236,13 +241,7 @@ def test_an_erp_inbox_file_is_archived_under_a_path_that_moves_with_the_inbox(ru
     from edi.services.inbound import archive_path_of
 
     # given: a document the ERP dropped, processed
-    doc = {
-        "type": "purchase_order", "id": "4500007777", "issued": "2026-02-01", "purpose": "original", "revision": 0,
-        "currency": "USD", "supplier": {"id": tenant_a.supplier.code}, "ship_to": {"id": tenant_a.order.ship_to.code},
-        "sender": "ERP", "receiver": "TSUNAGI", "control_number": "1",
-        "lines": [{"line": "10", "buyer_part": tenant_a.supplier_part.part.buyer_part_number, "quantity": "5",
-                   "unit": "PCE", "price": "1.10", "delivery_date": "2026-03-01"}],
-    }
+    doc = erp_purchase_order(tenant_a, "4500007777", "5")
     hub.erp_inbox.mkdir(parents=True, exist_ok=True)
     (hub.erp_inbox / "po-4500007777.json").write_text(json.dumps(doc))
     run()
